@@ -1,0 +1,20 @@
+#pragma once
+
+#include <string>
+
+#include <tl/expected.hpp>
+
+namespace callqc::core {
+
+/// A failure of a use case as the front ends show it: one line that says what and where.
+struct CoreError {
+    enum class Kind { Input, Storage, Audio, Scoring, NotFound, Refused, Cancelled };
+    Kind kind;
+    std::string detail;
+
+    [[nodiscard]] std::string message() const { return detail; }
+};
+
+template <typename T> using CoreResult = tl::expected<T, CoreError>;
+
+} // namespace callqc::core

@@ -1,0 +1,285 @@
+#include "app/core/session.hpp"
+
+#include <cstdlib>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "scoring/report.hpp"
+#include "scoring/sampling.hpp"
+#include "scoring/suggestions.hpp"
+
+namespace callqc::core {
+namespace {
+
+CoreError fromStorage(const storage::StorageError& e) {
+    return CoreError{e.kind == storage::StorageError::Kind::NotFound ? CoreError::Kind::NotFound
+                                                                     : CoreError::Kind::Storage,
+                     e.message()};
+}
+
+CoreError fromScoring(const scoring::ScoringError& e) {
+    return CoreError{CoreError::Kind::Scoring, e.detail};
+}
+
+std::string valueName(scoring::AnswerValue v) {
+    switch (v) {
+    case scoring::AnswerValue::Pass:
+        return "pass";
+    case scoring::AnswerValue::Fail:
+        return "fail";
+    case scoring::AnswerValue::NotApplicable:
+        return "na";
+    case scoring::AnswerValue::Unanswered:
+        break;
+    }
+    return "unanswered";
+}
+
+scoring::AnswerValue valueFrom(const std::string& name) {
+    if (name == "pass") {
+        return scoring::AnswerValue::Pass;
+    }
+    if (name == "fail") {
+        return scoring::AnswerValue::Fail;
+    }
+    if (name == "na") {
+        return scoring::AnswerValue::NotApplicable;
+    }
+    return scoring::AnswerValue::Unanswered;
+}
+
+scoring::Speaker speakerFrom(const std::string& name) {
+    if (name == "agent") {
+        return scoring::Speaker::Agent;
+    }
+    if (name == "customer") {
+        return scoring::Speaker::Customer;
+    }
+    return scoring::Speaker::Unknown;
+}
+
+} // namespace
+
+std::filesystem::path assetsDir() {
+    if (const char* env = std::getenv("CALLQC_ASSETS"); env && *env) {
+        return env;
+    }
+    return CALLQC_ASSETS_DIR;
+}
+
+std::filesystem::path defaultDatabasePath() {
+    if (const char* env = std::getenv("CALLQC_DB"); env && *env) {
+        return env;
+    }
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) {
+        return std::filesystem::path(xdg) / "callqc" / "callqc.db";
+    }
+    const char* home = std::getenv("HOME");
+    return std::filesystem::path(home ? home : ".") / ".local" / "share" / "callqc" / "callqc.db";
+}
+
+std::vector<storage::AnswerRecord> toAnswerRecords(const scoring::Answers& answers) {
+    std::vector<storage::AnswerRecord> out;
+    for (const auto& [id, a] : answers) {
+        if (a.value == scoring::AnswerValue::Unanswered) {
+            continue;
+        }
+        out.push_back({id, valueName(a.value), a.points, a.occurrences, a.comment});
+    }
+    return out;
+}
+
+scoring::Answers fromAnswerRecords(const std::vector<storage::AnswerRecord>& rows) {
+    scoring::Answers answers;
+    for (const auto& r : rows) {
+        answers[r.itemId] =
+            scoring::ItemAnswer{valueFrom(r.value), r.points, r.occurrences, r.comment};
+    }
+    return answers;
+}
+
+CoreResult<Session> Session::open(const std::filesystem::path& dbPath, std::string inspector) {
+    auto db = storage::Database::open(dbPath);
+    if (!db) {
+        return tl::unexpected(fromStorage(db.error()));
+    }
+    const auto checklistPath = assetsDir() / "checklists" / "default.toml";
+    auto checklist = scoring::loadChecklist(checklistPath);
+    if (!checklist) {
+        return tl::unexpected(fromScoring(checklist.error()));
+    }
+    auto rules = scoring::loadPhraseRules(assetsDir() / "checklists" / "phrases.toml");
+    if (!rules) {
+        return tl::unexpected(fromScoring(rules.error()));
+    }
+    storage::ChecklistRecord wanted{0,
+                                    checklist->id,
+                                    checklist->version,
+                                    checklist->name.zh,
+                                    scoring::canonicalChecklistToml(*checklist),
+                                    scoring::checklistFingerprint(*checklist)};
+    auto record = storage::ensureChecklist(*db, wanted);
+    if (!record) {
+        return tl::unexpected(fromStorage(record.error()));
+    }
+    return Session(std::move(*db), std::move(inspector), std::move(*checklist), std::move(*record),
+                   std::move(*rules));
+}
+
+CoreResult<std::vector<storage::QueueRow>>
+Session::queue(const std::optional<std::string>& callDate) {
+    auto rows = storage::queueFor(m_db, m_inspector, callDate);
+    if (!rows) {
+        return tl::unexpected(fromStorage(rows.error()));
+    }
+    return std::move(*rows);
+}
+
+CoreResult<SampleSummary> Session::sampleDay(const std::string& callDate, int perAgent,
+                                             std::uint64_t seed) {
+    auto calls = storage::recordingsOn(m_db, callDate);
+    if (!calls) {
+        return tl::unexpected(fromStorage(calls.error()));
+    }
+    if (calls->empty()) {
+        return tl::unexpected(CoreError{CoreError::Kind::NotFound,
+                                        fmt::format("no calls imported for {}", callDate)});
+    }
+    std::vector<scoring::SampleCandidate> candidates;
+    std::map<std::string, const storage::RecordingRecord*> byCallId;
+    for (const auto& r : *calls) {
+        candidates.push_back({r.callId, r.agentNo, r.durationSec});
+        byCallId[r.callId] = &r;
+    }
+    const auto plan = scoring::planSample(candidates, {perAgent, seed, 0.0}, scoring::Language::Zh);
+    std::vector<storage::QueuePick> picks;
+    for (const auto& p : plan.picks) {
+        picks.push_back({byCallId.at(p.callId)->id, p.reason});
+    }
+    auto batch = storage::createBatch(m_db, callDate, perAgent, seed, m_inspector, picks);
+    if (!batch) {
+        return tl::unexpected(fromStorage(batch.error()));
+    }
+    SampleSummary summary{*batch,
+                          callDate,
+                          static_cast<int>(calls->size()),
+                          static_cast<int>(plan.agents.size()),
+                          static_cast<int>(picks.size()),
+                          {}};
+    std::map<std::string, std::string> names;
+    for (const auto& r : *calls) {
+        names[r.agentNo] = r.agentName;
+    }
+    for (const auto& a : plan.agents) {
+        summary.explanations.push_back(
+            fmt::format("{} {}: {}", a.agentId, names[a.agentId], a.explanation));
+    }
+    return summary;
+}
+
+CoreResult<CallView> Session::openCall(std::int64_t recordingId) {
+    CallView view;
+    auto recording = storage::recordingById(m_db, recordingId);
+    if (!recording) {
+        return tl::unexpected(fromStorage(recording.error()));
+    }
+    view.recording = std::move(*recording);
+    auto profile = storage::profileFor(m_db, recordingId);
+    if (!profile) {
+        return tl::unexpected(fromStorage(profile.error()));
+    }
+    view.profile = std::move(*profile);
+    view.peaks = audio::deserializePeaks(view.profile.peaks);
+    auto segments = storage::segmentsFor(m_db, recordingId);
+    if (!segments) {
+        return tl::unexpected(fromStorage(segments.error()));
+    }
+    view.segments = std::move(*segments);
+
+    std::vector<scoring::Segment> forMatching;
+    for (const auto& s : view.segments) {
+        forMatching.push_back({speakerFrom(s.speaker), s.startSec, s.endSec, s.text});
+    }
+    view.hits = scoring::PhraseMatcher(m_phraseRules).match(forMatching);
+
+    auto saved = storage::loadEvaluation(m_db, recordingId, m_inspector);
+    if (!saved) {
+        return tl::unexpected(fromStorage(saved.error()));
+    }
+    view.checklist = m_checklist;
+    if (*saved) {
+        const auto& evaluation = **saved;
+        view.status = evaluation.status;
+        view.answers = fromAnswerRecords(evaluation.answers);
+        if (evaluation.checklistId != m_checklistRecord.id) {
+            auto stored = storage::checklistById(m_db, evaluation.checklistId);
+            if (!stored) {
+                return tl::unexpected(fromStorage(stored.error()));
+            }
+            auto parsed = scoring::parseChecklist(stored->source,
+                                                  fmt::format("stored checklist {}", stored->id));
+            if (!parsed) {
+                return tl::unexpected(fromScoring(parsed.error()));
+            }
+            view.checklist = std::move(*parsed);
+        }
+        return view;
+    }
+    for (const auto& s : scoring::suggestAnswers(m_checklist, view.hits, scoring::Language::Zh)) {
+        view.answers[s.itemId].value = s.value;
+        view.suggestions[s.itemId] = s.reason;
+    }
+    return view;
+}
+
+CoreResult<scoring::ScoreResult>
+Session::saveEvaluation(std::int64_t recordingId, const scoring::Answers& answers, bool submit) {
+    if (submit) {
+        const auto blockers = scoring::validateForSubmit(m_checklist, answers);
+        if (!blockers.empty()) {
+            std::string reasons;
+            for (const auto& b : blockers) {
+                reasons +=
+                    (reasons.empty() ? "" : "; ") + scoring::describe(b, scoring::Language::Zh);
+            }
+            return tl::unexpected(
+                CoreError{CoreError::Kind::Refused, fmt::format("cannot submit: {}", reasons)});
+        }
+    }
+    const auto score = scoring::computeScore(m_checklist, answers, scoring::Language::Zh);
+    storage::EvaluationRecord record;
+    record.recordingId = recordingId;
+    record.checklistId = m_checklistRecord.id;
+    record.inspector = m_inspector;
+    record.status = submit ? "submitted" : "draft";
+    if (score.anyApplicable) {
+        record.score = score.score;
+    }
+    record.working = score.working;
+    record.answers = toAnswerRecords(answers);
+    auto saved = storage::saveEvaluation(m_db, record);
+    if (!saved) {
+        return tl::unexpected(fromStorage(saved.error()));
+    }
+    return score;
+}
+
+CoreResult<std::vector<ReportLine>> Session::report(storage::ReportGrouping by,
+                                                    const std::string& callDate) {
+    auto rows = storage::submittedScores(m_db, by, callDate);
+    if (!rows) {
+        return tl::unexpected(fromStorage(rows.error()));
+    }
+    std::vector<scoring::ScoredRow> scored;
+    for (const auto& r : *rows) {
+        scored.push_back({r.groupKey, r.groupLabel, r.score});
+    }
+    std::vector<ReportLine> out;
+    for (const auto& g : scoring::summarize(scored)) {
+        out.push_back({g.groupKey, g.groupLabel, static_cast<int>(g.count), g.mean, g.min, g.max});
+    }
+    return out;
+}
+
+} // namespace callqc::core

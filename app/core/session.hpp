@@ -1,0 +1,109 @@
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "app/core/core_error.hpp"
+#include "audio/analysis.hpp"
+#include "scoring/checklist.hpp"
+#include "scoring/phrases.hpp"
+#include "scoring/score.hpp"
+#include "storage/call_store.hpp"
+#include "storage/database.hpp"
+#include "storage/review_store.hpp"
+
+namespace callqc::core {
+
+/// Where the default checklist and phrase rules live; CALLQC_ASSETS overrides the built-in path.
+[[nodiscard]] std::filesystem::path assetsDir();
+
+/// The database path used when none is given: $CALLQC_DB, else
+/// $XDG_DATA_HOME/callqc/callqc.db, else ~/.local/share/callqc/callqc.db.
+[[nodiscard]] std::filesystem::path defaultDatabasePath();
+
+/// Everything the review screen shows about one call.
+struct CallView {
+    storage::RecordingRecord recording;
+    storage::ProfileRecord profile;
+    audio::PeakPyramid peaks;
+    std::vector<storage::SegmentRecord> segments;
+    std::vector<scoring::PhraseHit> hits;
+    scoring::Checklist checklist; ///< the version this call is (or will be) scored with
+    scoring::Answers answers;     ///< the saved draft or submission, else the suggestions
+    std::map<std::string, std::string> suggestions; ///< item id → why it was suggested
+    std::string status;                             ///< "", "draft" or "submitted"
+};
+
+struct SampleSummary {
+    std::int64_t batchId = 0;
+    std::string callDate;
+    int calls = 0;  ///< calls on that day
+    int agents = 0; ///< agents with calls that day
+    int picked = 0;
+    std::vector<std::string> explanations; ///< one per agent, e.g. "008012 王芳: 2 of 7 calls"
+};
+
+struct ReportLine {
+    std::string key;
+    std::string label;
+    int evaluations = 0;
+    double mean = 0;
+    double min = 0;
+    double max = 0;
+};
+
+/// One user's working session on one database: the use cases both front ends call.
+///
+/// Thread-safety: owns a database connection, so it belongs to the thread that made it; a job
+/// thread makes its own Session (or its own storage::Database) on the same file.
+class Session {
+public:
+    [[nodiscard]] static CoreResult<Session> open(const std::filesystem::path& dbPath,
+                                                  std::string inspector);
+
+    [[nodiscard]] storage::Database& db() { return m_db; }
+    [[nodiscard]] const std::string& inspector() const { return m_inspector; }
+    [[nodiscard]] const scoring::Checklist& checklist() const { return m_checklist; }
+
+    /// The inspector's sampled calls, on `callDate` when given, in call-time order.
+    [[nodiscard]] CoreResult<std::vector<storage::QueueRow>>
+    queue(const std::optional<std::string>& callDate = std::nullopt);
+
+    /// Picks `perAgent` random calls per agent on `callDate` for this inspector, reproducibly by
+    /// seed, and stores the batch.
+    [[nodiscard]] CoreResult<SampleSummary> sampleDay(const std::string& callDate, int perAgent,
+                                                      std::uint64_t seed);
+
+    [[nodiscard]] CoreResult<CallView> openCall(std::int64_t recordingId);
+
+    /// Scores and stores the inspector's answers as a draft, or as a submission when `submit`
+    /// (which first requires every item answered and every required comment present).
+    [[nodiscard]] CoreResult<scoring::ScoreResult>
+    saveEvaluation(std::int64_t recordingId, const scoring::Answers& answers, bool submit);
+
+    /// Submitted evaluations of calls on `callDate`, grouped by agent or team.
+    [[nodiscard]] CoreResult<std::vector<ReportLine>> report(storage::ReportGrouping by,
+                                                             const std::string& callDate);
+
+private:
+    Session(storage::Database db, std::string inspector, scoring::Checklist checklist,
+            storage::ChecklistRecord record, std::vector<scoring::PhraseRule> rules)
+        : m_db(std::move(db)), m_inspector(std::move(inspector)), m_checklist(std::move(checklist)),
+          m_checklistRecord(std::move(record)), m_phraseRules(std::move(rules)) {}
+
+    storage::Database m_db;
+    std::string m_inspector;
+    scoring::Checklist m_checklist;
+    storage::ChecklistRecord m_checklistRecord;
+    std::vector<scoring::PhraseRule> m_phraseRules;
+};
+
+/// Answers as stored rows and back.
+[[nodiscard]] std::vector<storage::AnswerRecord> toAnswerRecords(const scoring::Answers& answers);
+[[nodiscard]] scoring::Answers fromAnswerRecords(const std::vector<storage::AnswerRecord>& rows);
+
+} // namespace callqc::core

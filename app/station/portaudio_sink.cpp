@@ -1,0 +1,92 @@
+#include "app/station/portaudio_sink.hpp"
+
+#include <fmt/format.h>
+#include <portaudio.h>
+
+namespace callqc::station {
+namespace {
+
+/// One PortAudio output stream on the default device. Pa_Initialize/Pa_Terminate are paired by
+/// the object's lifetime. The stream callback only calls the render callback.
+class PortAudioSink final : public audio::AudioSink {
+public:
+    PortAudioSink(PaDeviceIndex device, std::string deviceName)
+        : m_device(device), m_deviceName(std::move(deviceName)) {}
+    ~PortAudioSink() override {
+        stop();
+        Pa_Terminate();
+    }
+
+    tl::expected<void, audio::AudioError> start(int sampleRateHz, int channels,
+                                                audio::RenderCallback render) override {
+        stop();
+        m_render = std::move(render);
+        m_channels = channels;
+        PaStreamParameters out{};
+        out.device = m_device;
+        out.channelCount = channels;
+        out.sampleFormat = paFloat32;
+        out.suggestedLatency = Pa_GetDeviceInfo(m_device)->defaultLowOutputLatency;
+        const PaError err = Pa_OpenStream(&m_stream, nullptr, &out, sampleRateHz,
+                                          paFramesPerBufferUnspecified, paNoFlag, &callback, this);
+        if (err != paNoError) {
+            m_stream = nullptr;
+            return tl::unexpected(
+                audio::AudioError{audio::AudioError::Kind::Device,
+                                  fmt::format("{}: cannot open a {} Hz stream: {}", m_deviceName,
+                                              sampleRateHz, Pa_GetErrorText(err))});
+        }
+        if (const PaError started = Pa_StartStream(m_stream); started != paNoError) {
+            Pa_CloseStream(m_stream);
+            m_stream = nullptr;
+            return tl::unexpected(audio::AudioError{
+                audio::AudioError::Kind::Device,
+                fmt::format("{}: cannot start: {}", m_deviceName, Pa_GetErrorText(started))});
+        }
+        return {};
+    }
+
+    void stop() override {
+        if (m_stream != nullptr) {
+            Pa_StopStream(m_stream);
+            Pa_CloseStream(m_stream);
+            m_stream = nullptr;
+        }
+    }
+
+    std::string name() const override { return m_deviceName; }
+
+private:
+    static int callback(const void*, void* output, unsigned long frames,
+                        const PaStreamCallbackTimeInfo*, PaStreamCallbackFlags, void* self) {
+        auto* sink = static_cast<PortAudioSink*>(self);
+        sink->m_render(static_cast<float*>(output), frames);
+        return paContinue;
+    }
+
+    PaDeviceIndex m_device;
+    std::string m_deviceName;
+    PaStream* m_stream = nullptr;
+    audio::RenderCallback m_render;
+    int m_channels = 2;
+};
+
+} // namespace
+
+tl::expected<std::unique_ptr<audio::AudioSink>, audio::AudioError> makePortAudioSink() {
+    if (const PaError err = Pa_Initialize(); err != paNoError) {
+        return tl::unexpected(
+            audio::AudioError{audio::AudioError::Kind::Device,
+                              fmt::format("PortAudio cannot start: {}", Pa_GetErrorText(err))});
+    }
+    const PaDeviceIndex device = Pa_GetDefaultOutputDevice();
+    if (device == paNoDevice) {
+        Pa_Terminate();
+        return tl::unexpected(
+            audio::AudioError{audio::AudioError::Kind::Device, "no default sound output device"});
+    }
+    const PaDeviceInfo* info = Pa_GetDeviceInfo(device);
+    return std::make_unique<PortAudioSink>(device, info ? info->name : "sound device");
+}
+
+} // namespace callqc::station

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <string>
+
+#include "scoring/language.hpp"
+
+namespace callqc::station {
+
+/// The workstation's own words in the chosen language (checklist wording comes from the file).
+struct UiText {
+    scoring::Language language = scoring::Language::Zh;
+    const char* queueTitle;
+    const char* reviewTitle;
+    const char* transcriptTitle;
+    const char* scorecardTitle;
+    const char* inspector;
+    const char* done;
+    const char* agent;
+    const char* team;
+    const char* duration;
+    const char* reason;
+    const char* reasonRandom;
+    const char* deadAir;
+    const char* overtalk;
+    const char* noCallOpen;
+    const char* play;
+    const char* pause;
+    const char* loadingAudio;
+    const char* output;
+    const char* agentLane;
+    const char* customerLane;
+    const char* mixedLane;
+    const char* pass;
+    const char* fail;
+    const char* notApplicable;
+    const char* suggested;
+    const char* critical;
+    const char* comment;
+    const char* commentRequired;
+    const char* submit;
+    const char* submitted;
+    const char* draft;
+    const char* score;
+    const char* speakerAgent;
+    const char* speakerCustomer;
+    const char* noTranscript;
+    const char* keysHelp;
+    const char* points;
+    const char* occurrences;
+};
+
+[[nodiscard]] const UiText& uiText(scoring::Language language);
+
+} // namespace callqc::station

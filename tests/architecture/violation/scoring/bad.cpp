@@ -1,0 +1,2 @@
+// A deliberate layering violation, read by the architecture test only; never compiled.
+#include <sqlite3.h>

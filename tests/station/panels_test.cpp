@@ -1,0 +1,198 @@
+// Panels driven through a real ImGui context without a GPU: the mouse is moved down the window and
+// clicked until the panel asks for something; the test checks what it asked for.
+
+#include <filesystem>
+#include <optional>
+
+#include <gtest/gtest.h>
+
+#include "app/station/panels.hpp"
+#include "tests/station/imgui_harness.hpp"
+
+namespace callqc::station {
+namespace {
+
+using tests::ImGuiHarness;
+
+struct RecordingQueueActions final : QueueActions {
+    std::optional<std::int64_t> opened;
+    void openCall(std::int64_t id) override { opened = id; }
+};
+
+struct RecordingReviewActions final : ReviewActions {
+    int toggles = 0;
+    std::optional<double> seekedTo;
+    std::optional<std::pair<std::string, scoring::ItemAnswer>> answered;
+    bool submitted = false;
+    void togglePlay() override { ++toggles; }
+    void seek(double s) override { seekedTo = s; }
+    void setAnswer(const std::string& id, const scoring::ItemAnswer& a) override {
+        answered = std::pair(id, a);
+    }
+    void submit() override { submitted = true; }
+};
+
+std::vector<storage::QueueRow> twoRows() {
+    storage::QueueRow a;
+    a.recordingId = 41;
+    a.callId = "C1";
+    a.agentName = "王芳";
+    a.startTime = "2026-11-25 09:13:05";
+    a.durationSec = 75;
+    a.reason = "random";
+    storage::QueueRow b = a;
+    b.recordingId = 42;
+    b.callId = "C2";
+    b.status = "submitted";
+    b.score = 88;
+    return {a, b};
+}
+
+/// Scans the mouse down a column at `x`, clicking every few pixels, until `asked()` is true.
+template <typename Body, typename Asked>
+std::optional<float> clickDownUntil(ImGuiHarness& ui, Body body, Asked asked, float x,
+                                    float fromY = 0, float toY = 800) {
+    for (float y = fromY; y < toY; y += 3) {
+        ui.click(body, ImVec2(x, y));
+        if (asked()) {
+            return y;
+        }
+    }
+    return std::nullopt;
+}
+
+TEST(QueuePanel, clickingTheTopRowOpensTheFirstCall) {
+    ImGuiHarness ui;
+    const auto rows = twoRows();
+    QueueState state{&rows, std::nullopt, "qc1", ""};
+    RecordingQueueActions actions;
+    const auto body = [&] {
+        drawQueuePanel(state, actions, uiText(scoring::Language::En));
+    };
+    const auto y = clickDownUntil(
+        ui, body, [&] { return actions.opened.has_value(); }, 60);
+    ASSERT_TRUE(y);
+    EXPECT_EQ(*actions.opened, 41);
+    // The next row down opens the second call.
+    actions.opened.reset();
+    ASSERT_TRUE(clickDownUntil(
+        ui, body, [&] { return actions.opened && *actions.opened != 41; }, 60, *y + 1));
+    EXPECT_EQ(*actions.opened, 42);
+}
+
+class ReviewPanelTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        auto checklist = scoring::loadChecklist(std::filesystem::path(CALLQC_SOURCE_DIR) /
+                                                "assets/checklists/default.toml");
+        ASSERT_TRUE(checklist) << checklist.error().detail;
+        m_call.checklist = *checklist;
+        m_call.recording.callId = "C1";
+        m_call.recording.durationSec = 60;
+        m_call.profile.stereo = true;
+        m_call.profile.deadAir = {{20, 30}};
+        audio::PcmBuffer pcm;
+        pcm.channels.assign(2, std::vector<float>(60 * 8000, 0.1f));
+        m_call.peaks = audio::buildPeaks(pcm);
+        m_call.segments = {{"agent", 1, 3, "hello"}, {"customer", 4, 6, "hi"}};
+        m_score = scoring::computeScore(m_call.checklist, m_answers);
+        m_state.call = &m_call;
+        m_state.audioReady = true;
+        m_state.answers = &m_answers;
+        m_state.score = &m_score;
+    }
+
+    core::CallView m_call;
+    scoring::Answers m_answers;
+    scoring::ScoreResult m_score;
+    ReviewState m_state;
+};
+
+TEST_F(ReviewPanelTest, clickingTheWaveformSeeksProportionally) {
+    ImGuiHarness ui;
+    RecordingReviewActions actions;
+    const auto body = [&] {
+        drawReviewPanel(m_state, actions, uiText(scoring::Language::En));
+    };
+    ui.frame(body);
+    const ImGuiWindow* window = ImGuiHarness::findWindow("harness");
+    ASSERT_NE(window, nullptr);
+    const auto at = ui.find(body, ImGuiHarness::idOf(window, {}, "waveform"), ImVec2(300, 0),
+                            ImVec2(310, 400), 2);
+    ASSERT_TRUE(at) << "waveform not found";
+    EXPECT_FALSE(actions.seekedTo) << "hovering must not seek";
+    ui.click(body, *at);
+    ASSERT_TRUE(actions.seekedTo);
+    const double atLeft = *actions.seekedTo;
+    ui.click(body, ImVec2(900, at->y));
+    const double atRight = *actions.seekedTo;
+    EXPECT_GT(atLeft, 0.0);
+    EXPECT_LT(atLeft, atRight);
+    EXPECT_LT(atRight, 60.0);
+    // The x scale is linear: equal steps of x give equal steps of time.
+    ui.click(body, ImVec2(600, at->y));
+    EXPECT_NEAR(*actions.seekedTo, (atLeft + atRight) / 2, 0.2);
+}
+
+TEST_F(ReviewPanelTest, radioButtonsAnswerTheirItem) {
+    ImGuiHarness ui;
+    RecordingReviewActions actions;
+    const auto& text = uiText(scoring::Language::En);
+    const auto body = [&] {
+        drawReviewPanel(m_state, actions, text);
+    };
+    ui.frame(body);
+    const ImGuiWindow* items = ImGuiHarness::findWindow("/items_");
+    ASSERT_NE(items, nullptr);
+    const auto& second = m_call.checklist.sections[0].items[1];
+    for (auto [label, value] : {std::pair(text.fail, scoring::AnswerValue::Fail),
+                                std::pair(text.pass, scoring::AnswerValue::Pass)}) {
+        actions.answered.reset();
+        const auto at = ui.find(body, ImGuiHarness::idOf(items, {second.id.c_str()}, label),
+                                ImVec2(560, 100), ImVec2(1280, 600));
+        ASSERT_TRUE(at) << label << " of item " << second.id << " not found";
+        ui.click(body, *at);
+        ASSERT_TRUE(actions.answered) << label;
+        EXPECT_EQ(actions.answered->first, second.id);
+        EXPECT_EQ(actions.answered->second.value, value);
+    }
+}
+
+TEST_F(ReviewPanelTest, readOnlyScorecardAsksForNothing) {
+    const auto& text = uiText(scoring::Language::En);
+    // Disabled widgets are never hovered, so click along two columns through the items; the
+    // same clicks on an editable scorecard do answer something.
+    const auto clickThrough = [&](bool readOnly) {
+        ImGuiHarness ui;
+        RecordingReviewActions actions;
+        m_state.readOnly = readOnly;
+        const auto body = [&] {
+            drawReviewPanel(m_state, actions, text);
+        };
+        for (float y = 100; y < 500; y += 4) {
+            ui.click(body, ImVec2(640, y));
+            ui.click(body, ImVec2(720, y));
+        }
+        return actions.answered.has_value() || actions.submitted;
+    };
+    EXPECT_TRUE(clickThrough(false));
+    EXPECT_FALSE(clickThrough(true));
+}
+
+TEST(PeakColumns, coverTheWholeCallAtAnyWidth) {
+    audio::PcmBuffer pcm;
+    pcm.channels.assign(1, std::vector<float>(80000, 0.0f));
+    pcm.channels[0][79999] = 1.0f; // the very last sample
+    pcm.channels[0][0] = -1.0f;
+    const auto peaks = audio::buildPeaks(pcm);
+    for (int width : {1, 7, 300, 5000}) {
+        const auto cols = peakColumns(peaks, 0, 10.0, width);
+        ASSERT_EQ(cols.size(), static_cast<std::size_t>(width));
+        EXPECT_FLOAT_EQ(cols.front().min, -1.0f) << width;
+        EXPECT_FLOAT_EQ(cols.back().max, 1.0f) << width;
+    }
+    EXPECT_TRUE(peakColumns(peaks, 3, 10.0, 10).empty());
+}
+
+} // namespace
+} // namespace callqc::station
