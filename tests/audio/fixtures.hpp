@@ -8,6 +8,8 @@
 #include <numbers>
 #include <string>
 
+#include <unistd.h>
+
 #include "audio/pcm_buffer.hpp"
 
 namespace callqc::tests {
@@ -76,8 +78,11 @@ inline void writeWav16(const std::filesystem::path& path, const audio::PcmBuffer
     }
 }
 
+/// An empty folder for one test process: ctest runs each test case as its own process, in
+/// parallel, so the process id keeps them apart.
 inline std::filesystem::path freshDir(const std::string& name) {
-    const auto dir = std::filesystem::path(CALLQC_TEST_TMP) / name;
+    const auto dir =
+        std::filesystem::path(CALLQC_TEST_TMP) / (name + "-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     return dir;

@@ -31,11 +31,7 @@ protected:
     static void TearDownTestSuite() { delete s_day; }
 
     static std::filesystem::path freshDb(const std::string& name) {
-        const auto path = std::filesystem::path(CALLQC_TEST_TMP) / (name + ".db");
-        for (const char* suffix : {"", "-wal", "-shm"}) {
-            std::filesystem::remove(path.string() + suffix);
-        }
-        return path;
+        return tests::freshDir(name) / "qc.db";
     }
 
     static scoring::Answers allPassing(const scoring::Checklist& checklist) {

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "app/station/panels.hpp"
-#include "tests/station/imgui_harness.hpp"
+#include "tests/app/station/imgui_harness.hpp"
 
 namespace callqc::station {
 namespace {

@@ -10,6 +10,9 @@ if ! command -v xvfb-run >/dev/null; then
     echo "SKIPPED: xvfb-run is not installed (apt-get install xvfb)"
     exit 77
 fi
+# Under the sanitizers: Mesa's llvmpipe and the X libraries keep allocations until exit, which
+# LeakSanitizer reports without usable stacks; our own code's leaks are caught by the unit tests.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0"
 rm -rf "$work"
 mkdir -p "$work"
 "$callqc" demo "$work/day" --calls 12 --seed 5 --date 2026-11-25 >/dev/null

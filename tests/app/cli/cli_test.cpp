@@ -1,0 +1,165 @@
+// callqc end to end as a nightly script runs it: demo, import, sample and report with --json,
+// exit codes and one-line errors; the report agrees with what app/core computes.
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+
+#include "app/core/session.hpp"
+#include "tests/audio/fixtures.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Run {
+    int exitCode = -1;
+    std::string out;
+    std::string err;
+};
+
+Run run(const std::string& args, const std::string& env = "") {
+    const auto errFile = callqc::tests::freshDir("cli-stderr") / "stderr.txt";
+    const std::string command =
+        fmt::format("{} '{}' {} 2>'{}'", env, CALLQC_CLI, args, errFile.string());
+    Run result;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (pipe == nullptr) {
+        return result;
+    }
+    std::array<char, 4096> buffer{};
+    while (std::fgets(buffer.data(), buffer.size(), pipe)) {
+        result.out += buffer.data();
+    }
+    const int status = pclose(pipe);
+    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::ifstream err(errFile);
+    result.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
+    return result;
+}
+
+nlohmann::json json(const Run& r) {
+    auto parsed = nlohmann::json::parse(r.out, nullptr, false);
+    EXPECT_FALSE(parsed.is_discarded()) << r.out;
+    return parsed;
+}
+
+class Cli : public ::testing::Test {
+protected:
+    void SetUp() override {
+        m_dir = callqc::tests::freshDir("cli");
+        m_db = m_dir / "qc.db";
+    }
+    fs::path m_dir;
+    fs::path m_db;
+};
+
+TEST_F(Cli, demoImportSampleReportAgreeWithTheCore) {
+    const auto day = m_dir / "day";
+    auto demo =
+        run(fmt::format("demo '{}' --calls 10 --seed 11 --date 2026-11-25 --json", day.string()));
+    ASSERT_EQ(demo.exitCode, 0) << demo.err;
+    EXPECT_EQ(json(demo)["calls"], 10);
+
+    auto imported = run(fmt::format("import '{}' --db '{}' --json", day.string(), m_db.string()));
+    ASSERT_EQ(imported.exitCode, 0) << imported.err;
+    const auto report = json(imported);
+    EXPECT_EQ(report["imported"], 10);
+    EXPECT_EQ(report["unchanged"], 0);
+    EXPECT_TRUE(report["rejected"].empty());
+
+    auto again = run(fmt::format("import '{}' --db '{}' --json", day.string(), m_db.string()));
+    EXPECT_EQ(json(again)["unchanged"], 10);
+    EXPECT_EQ(json(again)["imported"], 0);
+
+    auto sample = run(fmt::format(
+        "sample --date 2026-11-25 --per-agent 1 --seed 4 --inspector qc --db '{}' --json",
+        m_db.string()));
+    ASSERT_EQ(sample.exitCode, 0) << sample.err;
+    const auto sampled = json(sample);
+    EXPECT_EQ(sampled["calls"], 10);
+    EXPECT_EQ(sampled["picked"], sampled["agents"]);
+    EXPECT_EQ(sampled["explanations"].size(), sampled["agents"].get<std::size_t>());
+
+    // Score every sampled call through the core with a different result each, then compare.
+    {
+        auto session = callqc::core::Session::open(m_db, "qc");
+        ASSERT_TRUE(session) << session.error().detail;
+        const auto queue = session->queue("2026-11-25");
+        ASSERT_TRUE(queue);
+        ASSERT_EQ(queue->size(), sampled["picked"].get<std::size_t>());
+        bool failOne = true;
+        for (const auto& row : *queue) {
+            callqc::scoring::Answers answers;
+            for (const auto& section : session->checklist().sections) {
+                for (const auto& item : section.items) {
+                    callqc::scoring::ItemAnswer a;
+                    a.value = callqc::scoring::AnswerValue::Pass;
+                    a.points = item.weight;
+                    answers[item.id] = a;
+                }
+            }
+            if (failOne) {
+                answers["2.1"].value = callqc::scoring::AnswerValue::Fail;
+                failOne = false;
+            }
+            ASSERT_TRUE(session->saveEvaluation(row.recordingId, answers, true));
+        }
+        for (const char* by : {"agent", "team"}) {
+            auto cli = run(fmt::format("report --by {} --date 2026-11-25 --db '{}' --json", by,
+                                       m_db.string()));
+            ASSERT_EQ(cli.exitCode, 0) << cli.err;
+            const auto rows = json(cli)["rows"];
+            auto core =
+                session->report(std::string(by) == "agent" ? callqc::storage::ReportGrouping::Agent
+                                                           : callqc::storage::ReportGrouping::Team,
+                                "2026-11-25");
+            ASSERT_TRUE(core);
+            ASSERT_EQ(rows.size(), core->size()) << by;
+            double lowest = 100;
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                EXPECT_EQ(rows[i]["key"], (*core)[i].key);
+                EXPECT_EQ(rows[i]["name"], (*core)[i].label);
+                EXPECT_EQ(rows[i]["evaluations"], (*core)[i].evaluations);
+                EXPECT_DOUBLE_EQ(rows[i]["mean"].get<double>(), (*core)[i].mean);
+                lowest = std::min(lowest, rows[i]["min"].get<double>());
+            }
+            EXPECT_DOUBLE_EQ(lowest, 90.0) << "item 2.1 is worth 10 of 100 points";
+        }
+    }
+
+    auto table = run(fmt::format("report --by team --date 2026-11-25 --db '{}'", m_db.string()));
+    ASSERT_EQ(table.exitCode, 0);
+    EXPECT_NE(table.out.find("mean"), std::string::npos);
+}
+
+TEST_F(Cli, databaseComesFromCallqcDbWhenNoFlagIsGiven) {
+    auto sample =
+        run("sample --date 2026-11-25 --json", fmt::format("CALLQC_DB='{}'", m_db.string()));
+    EXPECT_EQ(sample.exitCode, 1);
+    EXPECT_NE(sample.err.find("no calls imported for 2026-11-25"), std::string::npos) << sample.err;
+    EXPECT_TRUE(fs::exists(m_db));
+}
+
+TEST_F(Cli, failuresExitNonZeroWithOneLine) {
+    auto badDate = run(fmt::format("sample --date 2026-1-5 --db '{}'", m_db.string()));
+    EXPECT_NE(badDate.exitCode, 0);
+    EXPECT_EQ(badDate.err, "callqc: --date \"2026-1-5\" is not YYYY-MM-DD\n");
+
+    auto noDay =
+        run(fmt::format("import '{}' --db '{}'", (m_dir / "nothing").string(), m_db.string()));
+    EXPECT_EQ(noDay.exitCode, 1);
+    EXPECT_NE(noDay.err.find("metadata.csv: cannot open"), std::string::npos) << noDay.err;
+    EXPECT_EQ(std::count(noDay.err.begin(), noDay.err.end(), '\n'), 1);
+
+    auto badBy = run(fmt::format("report --by month --date 2026-11-25 --db '{}'", m_db.string()));
+    EXPECT_NE(badBy.exitCode, 0);
+}
+
+} // namespace
