@@ -3,12 +3,13 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <fmt/format.h>
 #include <memory>
 #include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
+
+#include <fmt/format.h>
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -217,8 +218,8 @@ public:
 
 private:
     tl::unexpected<AudioError> fail(const std::string& what) const {
-        return tl::unexpected(AudioError{AudioError::Kind::Encode,
-                                         fmt::format("{}: {}", m_path.string(), what)});
+        return tl::unexpected(
+            AudioError{AudioError::Kind::Encode, fmt::format("{}: {}", m_path.string(), what)});
     }
     tl::unexpected<AudioError> failAv(const std::string& what, int code) const {
         return fail(fmt::format("{} ({})", what, avErrorText(code)));
@@ -252,6 +253,9 @@ private:
 tl::expected<void, AudioError> FileEncoder::validateInput() const {
     if (m_pcm.channels.empty()) {
         return fail("no channels to encode");
+    }
+    if (m_pcm.frames() == 0) {
+        return fail("no samples to encode");
     }
     if (m_pcm.sampleRateHz <= 0) {
         return fail(fmt::format("invalid sample rate {} Hz", m_pcm.sampleRateHz));
@@ -301,9 +305,9 @@ tl::expected<void, AudioError> FileEncoder::openEncoder(const AVCodec* codec, in
 tl::expected<void, AudioError> FileEncoder::openResampler() {
     ChannelLayout layout(m_pcm.channelCount());
     SwrContext* swr = nullptr;
-    const int rc = swr_alloc_set_opts2(&swr, &m_codec->ch_layout, m_codec->sample_fmt,
-                                       m_codec->sample_rate, layout.get(), AV_SAMPLE_FMT_FLTP,
-                                       m_pcm.sampleRateHz, 0, nullptr);
+    const int rc =
+        swr_alloc_set_opts2(&swr, &m_codec->ch_layout, m_codec->sample_fmt, m_codec->sample_rate,
+                            layout.get(), AV_SAMPLE_FMT_FLTP, m_pcm.sampleRateHz, 0, nullptr);
     m_swr.reset(swr);
     if (rc < 0) {
         return failAv("cannot allocate resampler", rc);
@@ -319,7 +323,8 @@ tl::expected<void, AudioError> FileEncoder::openResampler() {
     return {};
 }
 
-tl::expected<void, AudioError> FileEncoder::convertAndQueue(const std::uint8_t** input, int frames) {
+tl::expected<void, AudioError> FileEncoder::convertAndQueue(const std::uint8_t** input,
+                                                            int frames) {
     const int capacity = swr_get_out_samples(m_swr.get(), frames);
     if (capacity < 0) {
         return failAv("resampler failed", capacity);
@@ -369,8 +374,7 @@ tl::expected<void, AudioError> FileEncoder::drainFifo(bool final) {
         frame->format = m_codec->sample_fmt;
         frame->sample_rate = m_codec->sample_rate;
         frame->nb_samples = m_padLastFrame ? m_frameSize : take;
-        if (const int rc = av_channel_layout_copy(&frame->ch_layout, &m_codec->ch_layout);
-            rc < 0) {
+        if (const int rc = av_channel_layout_copy(&frame->ch_layout, &m_codec->ch_layout); rc < 0) {
             return failAv("cannot set channel layout", rc);
         }
         if (const int rc = av_frame_get_buffer(frame.get(), 0); rc < 0) {
@@ -380,8 +384,8 @@ tl::expected<void, AudioError> FileEncoder::drainFifo(bool final) {
             av_samples_set_silence(frame->extended_data, 0, frame->nb_samples,
                                    m_codec->ch_layout.nb_channels, m_codec->sample_fmt);
         }
-        if (av_audio_fifo_read(m_fifo.get(), reinterpret_cast<void**>(frame->extended_data),
-                               take) < take) {
+        if (av_audio_fifo_read(m_fifo.get(), reinterpret_cast<void**>(frame->extended_data), take) <
+            take) {
             return fail("internal buffer underrun");
         }
         frame->pts = m_nextPts;
@@ -429,8 +433,7 @@ tl::expected<void, AudioError> FileEncoder::run() {
         // Opus always decodes at 48 kHz, so resampling to it loses nothing a listener could get
         // back; the other codecs have the rate in the stream and must not be changed silently.
         if (m_format != EncodeFormat::OpusOgg) {
-            return fail(
-                fmt::format("{} does not support {} Hz audio", spec.encoder, outputRateHz));
+            return fail(fmt::format("{} does not support {} Hz audio", spec.encoder, outputRateHz));
         }
         outputRateHz = 48000;
     }
@@ -440,8 +443,8 @@ tl::expected<void, AudioError> FileEncoder::run() {
     }
 
     // Same extension as the target: some muxers check it.
-    m_temp.emplace(m_path.parent_path() / fmt::format(".{}.part{}", m_path.stem().string(),
-                                                      m_path.extension().string()));
+    m_temp.emplace(m_path.parent_path() /
+                   fmt::format(".{}.part{}", m_path.stem().string(), m_path.extension().string()));
     const std::string tempName = m_temp->path().string();
     if (const int rc =
             avformat_alloc_output_context2(m_output.out(), nullptr, spec.muxer, tempName.c_str());
@@ -462,13 +465,11 @@ tl::expected<void, AudioError> FileEncoder::run() {
         return fail("cannot add audio stream");
     }
     m_stream->time_base = m_codec->time_base;
-    if (const int rc = avcodec_parameters_from_context(m_stream->codecpar, m_codec.get());
-        rc < 0) {
+    if (const int rc = avcodec_parameters_from_context(m_stream->codecpar, m_codec.get()); rc < 0) {
         return failAv("cannot copy codec parameters", rc);
     }
 
-    if (const int rc = avio_open(&m_output.get()->pb, tempName.c_str(), AVIO_FLAG_WRITE);
-        rc < 0) {
+    if (const int rc = avio_open(&m_output.get()->pb, tempName.c_str(), AVIO_FLAG_WRITE); rc < 0) {
         return failAv("cannot create file", rc);
     }
     if (const int rc = avformat_write_header(m_output.get(), nullptr); rc < 0) {

@@ -25,7 +25,8 @@ enum class EncodeFormat {
 [[nodiscard]] std::string_view formatName(EncodeFormat format);
 
 /// Encodes `pcm` into `path` with libav. GSM requires 8 kHz mono input (other rates or channel
-/// counts are an Encode error); the other formats keep the buffer's rate and channel count.
+/// counts are an Encode error); Opus input at a rate libopus cannot take (other than 8, 12, 16,
+/// 24, 48 kHz) is resampled to 48 kHz; the other formats keep the buffer's rate and channel count.
 /// Writes to a temporary name beside `path` and renames, so a failed encode leaves no partial file.
 [[nodiscard]] tl::expected<void, AudioError>
 encodeFile(const PcmBuffer& pcm, const std::filesystem::path& path, EncodeFormat format);

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <set>
 
+#include <fmt/format.h>
+
 namespace callqc::demo {
 
 namespace {
@@ -28,15 +30,20 @@ constexpr std::int64_t kGsmBlockCs = 4; // 320 samples: a whole number of GSM 6.
 struct Turn {
     Speaker speaker;
     std::string text;
-    const std::vector<float>* audio; ///< owned by the SpeechSynth cache
+    const SpeechBank::Audio* audio; ///< owned by the process's SpeechBank
     std::int64_t lengthCs;
     bool deadAirBefore = false;
     bool isHold = false;
 };
 
+/// A call's turns before placement. `middle` holds the optional question-and-answer exchanges;
+/// `forbidden` goes among them at `forbiddenAt`, and `hold` before one of the agent's answers.
 struct Script {
     std::vector<Turn> head;
     std::vector<std::vector<Turn>> middle;
+    std::vector<Turn> forbidden;
+    std::size_t forbiddenAt = 0;
+    std::vector<Turn> hold;
     std::vector<Turn> tail;
 };
 
@@ -50,8 +57,8 @@ std::int64_t speechCs(const std::vector<Turn>& turns) {
 
 class CallScripter {
 public:
-    CallScripter(const CallSpec& spec, SpeechSynth& synth, Prng& rng)
-        : m_spec(spec), m_synth(synth), m_rng(rng),
+    CallScripter(const CallSpec& spec, const SpeechBank& speech, Prng& rng)
+        : m_spec(spec), m_speech(speech), m_rng(rng),
           m_greeting(greeting(spec.queue, spec.employeeNo)) {}
 
     tl::expected<CallAudio, std::string> build();
@@ -60,12 +67,13 @@ private:
     tl::expected<Turn, std::string> say(const Line& line) {
         const Voice& voice =
             line.speaker == Speaker::Agent ? m_spec.agentVoice : m_spec.customerVoice;
-        auto audio = m_synth.speak(voice, line.pinyin, kSamplesPerCs);
-        if (!audio) {
-            return tl::unexpected(audio.error());
+        const SpeechBank::Audio* audio = m_speech.find(voice, line.pinyin);
+        if (audio == nullptr) {
+            return tl::unexpected(
+                fmt::format("no synthesised speech for \"{}\" in voice {}", line.text, voice.name));
         }
-        return Turn{line.speaker, line.text, *audio,
-                    static_cast<std::int64_t>((*audio)->size()) / kSamplesPerCs};
+        return Turn{line.speaker, line.text, audio,
+                    static_cast<std::int64_t>(audio->size()) / kSamplesPerCs};
     }
 
     tl::expected<void, std::string> append(std::vector<Turn>& out, const Exchange& lines) {
@@ -80,11 +88,11 @@ private:
     }
 
     tl::expected<Script, std::string> script(std::int64_t deadAirCs);
-    std::vector<Turn> flatten(Script script, std::int64_t deadAirCs);
+    std::vector<Turn> flatten(const Script& script);
     CallAudio place(const std::vector<Turn>& turns, std::int64_t deadAirCs);
 
     const CallSpec& m_spec;
-    SpeechSynth& m_synth;
+    const SpeechBank& m_speech;
     Prng& m_rng;
     Line m_greeting;
 };
@@ -110,34 +118,37 @@ tl::expected<Script, std::string> CallScripter::script(std::int64_t deadAirCs) {
             return tl::unexpected(ok.error());
         }
     }
-    for (const Exchange* part : {&anythingElse(queue.outbound), &closing(queue.outbound)}) {
-        if (auto ok = append(s.tail, *part); !ok) {
+    if (m_spec.targetSec >= 35 || m_rng.chance(0.5)) {
+        if (auto ok = append(s.tail, anythingElse(queue.outbound)); !ok) {
             return tl::unexpected(ok.error());
         }
     }
+    if (auto ok = append(s.tail, closing(queue.outbound)); !ok) {
+        return tl::unexpected(ok.error());
+    }
 
-    std::vector<Turn> required;
     if (m_spec.forbidden) {
         const auto& all = forbiddenExchanges();
-        if (auto ok = append(required, all[m_rng.index(all.size())]); !ok) {
+        if (auto ok = append(s.forbidden, all[m_rng.index(all.size())]); !ok) {
             return tl::unexpected(ok.error());
         }
         if (m_rng.chance(0.5)) {
-            if (auto ok = append(required, forbiddenAftermath()); !ok) {
+            if (auto ok = append(s.forbidden, forbiddenAftermath()); !ok) {
                 return tl::unexpected(ok.error());
             }
         }
     }
-    std::vector<Turn> hold;
     if (m_spec.deadAir) {
-        if (auto ok = append(hold, {holdLine(), holdReturnLine()}); !ok) {
+        if (auto ok = append(s.hold, {holdLine(), holdReturnLine()}); !ok) {
             return tl::unexpected(ok.error());
         }
+        s.hold[0].isHold = true;
+        s.hold[1].deadAirBefore = true;
     }
 
-    // Add question-and-answer exchanges until the call is as long as planned. Lengths are
-    // estimated with the mean gap against the target, and with the shortest and longest gaps
-    // against the 20 s and 240 s limits.
+    // Add question-and-answer exchanges until the estimated length reaches the target. The
+    // estimate uses the mean gap; it must also reach 20 s with the shortest gaps. build() makes
+    // sure the placed call stays under 240 s.
     std::vector<const Exchange*> pool;
     for (const Exchange& e : queue.topics) {
         pool.push_back(&e);
@@ -148,14 +159,16 @@ tl::expected<Script, std::string> CallScripter::script(std::int64_t deadAirCs) {
     m_rng.shuffle(pool);
     std::size_t next = 0;
 
-    std::int64_t speech = speechCs(s.head) + speechCs(s.tail) + speechCs(required) + speechCs(hold);
-    auto turnCount = static_cast<std::int64_t>(s.head.size() + s.tail.size() + required.size() +
-                                               hold.size());
+    std::int64_t speech =
+        speechCs(s.head) + speechCs(s.tail) + speechCs(s.forbidden) + speechCs(s.hold);
+    auto turnCount = static_cast<std::int64_t>(s.head.size() + s.tail.size() + s.forbidden.size() +
+                                               s.hold.size());
     const auto estimate = [&](std::int64_t speechTotal, std::int64_t turns, std::int64_t gap) {
         return kLeadInMaxCs + speechTotal + turns * gap + deadAirCs + kTailMaxCs;
     };
     const std::int64_t lowFloor = kMinLengthCs + 50 + (m_spec.overtalk ? 2 * kOverlapMaxCs : 0);
-    const auto targetCs = static_cast<std::int64_t>(m_spec.targetSec * 100);
+    const std::int64_t targetCs =
+        std::min(static_cast<std::int64_t>(m_spec.targetSec * 100), kMaxLengthCs - 300);
     for (int guard = 0; guard < 200; ++guard) {
         if (next == pool.size()) {
             m_rng.shuffle(pool);
@@ -168,8 +181,7 @@ tl::expected<Script, std::string> CallScripter::script(std::int64_t deadAirCs) {
         const std::int64_t withSpeech = speech + speechCs(candidate);
         const auto withTurns = turnCount + static_cast<std::int64_t>(candidate.size());
         const bool tooShort = estimate(speech, turnCount, kGapMinCs) < lowFloor;
-        const bool fits = estimate(withSpeech, withTurns, kGapMeanCs) <= targetCs &&
-                          estimate(withSpeech, withTurns, kGapMaxCs) <= kMaxLengthCs - 400;
+        const bool fits = estimate(withSpeech, withTurns, kGapMeanCs) <= targetCs;
         if (!tooShort && !fits) {
             break;
         }
@@ -178,42 +190,34 @@ tl::expected<Script, std::string> CallScripter::script(std::int64_t deadAirCs) {
         turnCount = withTurns;
         ++next;
     }
-    if (!required.empty()) {
-        const std::size_t at = m_rng.index(s.middle.size() + 1);
-        s.middle.insert(s.middle.begin() + static_cast<std::ptrdiff_t>(at), std::move(required));
-    }
-    if (!hold.empty()) {
-        hold[0].isHold = true;
-        hold[1].deadAirBefore = true;
-        s.middle.push_back(std::move(hold)); // flatten() moves it to its place
-    }
+    s.forbiddenAt = m_rng.index(s.middle.size() + 1);
     return s;
 }
 
-std::vector<Turn> CallScripter::flatten(Script s, std::int64_t deadAirCs) {
-    std::vector<Turn> hold;
-    if (deadAirCs > 0) {
-        hold = std::move(s.middle.back());
-        s.middle.pop_back();
-    }
+std::vector<Turn> CallScripter::flatten(const Script& s) {
     std::vector<Turn> turns = s.head;
-    for (auto& exchange : s.middle) {
-        turns.insert(turns.end(), exchange.begin(), exchange.end());
+    for (std::size_t i = 0; i <= s.middle.size(); ++i) {
+        if (i == std::min(s.forbiddenAt, s.middle.size())) {
+            turns.insert(turns.end(), s.forbidden.begin(), s.forbidden.end());
+        }
+        if (i < s.middle.size()) {
+            turns.insert(turns.end(), s.middle[i].begin(), s.middle[i].end());
+        }
     }
     const std::size_t tailStart = turns.size();
     turns.insert(turns.end(), s.tail.begin(), s.tail.end());
 
-    if (!hold.empty()) {
+    if (!s.hold.empty()) {
         // The agent puts the customer on hold just before answering a question.
         std::vector<std::size_t> candidates;
         for (std::size_t i = 2; i < tailStart; ++i) {
-            if (turns[i - 1].speaker == Speaker::Customer &&
-                turns[i].speaker == Speaker::Agent) {
+            if (turns[i - 1].speaker == Speaker::Customer && turns[i].speaker == Speaker::Agent) {
                 candidates.push_back(i);
             }
         }
-        const std::size_t at = candidates.empty() ? tailStart : candidates[m_rng.index(candidates.size())];
-        turns.insert(turns.begin() + static_cast<std::ptrdiff_t>(at), hold.begin(), hold.end());
+        const std::size_t at =
+            candidates.empty() ? tailStart : candidates[m_rng.index(candidates.size())];
+        turns.insert(turns.begin() + static_cast<std::ptrdiff_t>(at), s.hold.begin(), s.hold.end());
     }
     return turns;
 }
@@ -223,9 +227,8 @@ CallAudio CallScripter::place(const std::vector<Turn>& turns, std::int64_t deadA
     if (m_spec.overtalk) {
         std::vector<std::size_t> candidates;
         for (std::size_t i = 1; i < turns.size(); ++i) {
-            if (turns[i - 1].speaker == Speaker::Agent &&
-                turns[i].speaker == Speaker::Customer && turns[i - 1].lengthCs >= 150 &&
-                !turns[i - 1].isHold && !turns[i].deadAirBefore) {
+            if (turns[i - 1].speaker == Speaker::Agent && turns[i].speaker == Speaker::Customer &&
+                turns[i - 1].lengthCs >= 150 && !turns[i - 1].isHold && !turns[i].deadAirBefore) {
                 candidates.push_back(i);
             }
         }
@@ -256,8 +259,7 @@ CallAudio CallScripter::place(const std::vector<Turn>& turns, std::int64_t deadA
                 start = latestEnd + m_rng.between(kGapMinCs, kGapMaxCs);
             }
         }
-        call.segments.push_back(
-            {turn.speaker, start, start + turn.lengthCs, turn.text});
+        call.segments.push_back({turn.speaker, start, start + turn.lengthCs, turn.text});
         latestEnd = std::max(latestEnd, start + turn.lengthCs);
     }
 
@@ -271,17 +273,16 @@ CallAudio CallScripter::place(const std::vector<Turn>& turns, std::int64_t deadA
     for (std::size_t i = 0; i < turns.size(); ++i) {
         const bool agent = turns[i].speaker == Speaker::Agent;
         std::vector<float>& channel = agent ? call.agent : call.customer;
-        const float gain = agent ? kAgentGain : kCustomerGain;
+        const float gain = (agent ? kAgentGain : kCustomerGain) / 32768.0f;
         const auto offset = static_cast<std::size_t>(call.segments[i].startCs * kSamplesPerCs);
-        const std::vector<float>& audio = *turns[i].audio;
+        const SpeechBank::Audio& audio = *turns[i].audio;
         for (std::size_t k = 0; k < audio.size(); ++k) {
-            channel[offset + k] += gain * audio[k];
+            channel[offset + k] += gain * static_cast<float>(audio[k]);
         }
     }
-    std::stable_sort(call.segments.begin(), call.segments.end(),
-                     [](const PlacedSegment& x, const PlacedSegment& y) {
-                         return x.startCs < y.startCs;
-                     });
+    std::stable_sort(
+        call.segments.begin(), call.segments.end(),
+        [](const PlacedSegment& x, const PlacedSegment& y) { return x.startCs < y.startCs; });
     return call;
 }
 
@@ -291,14 +292,21 @@ tl::expected<CallAudio, std::string> CallScripter::build() {
     if (!s) {
         return tl::unexpected(s.error());
     }
-    return place(flatten(std::move(*s), deadAirCs), deadAirCs);
+    for (;;) {
+        CallAudio call = place(flatten(*s), deadAirCs);
+        // Long gaps can push a call past 4 minutes: then it loses its last exchange.
+        if (call.lengthCs() <= kMaxLengthCs || s->middle.empty()) {
+            return call;
+        }
+        s->middle.pop_back();
+    }
 }
 
 } // namespace
 
-tl::expected<CallAudio, std::string> buildCall(const CallSpec& spec, SpeechSynth& synth,
+tl::expected<CallAudio, std::string> buildCall(const CallSpec& spec, const SpeechBank& speech,
                                                Prng& rng) {
-    CallScripter scripter(spec, synth, rng);
+    CallScripter scripter(spec, speech, rng);
     return scripter.build();
 }
 

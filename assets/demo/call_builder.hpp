@@ -2,11 +2,13 @@
 
 #include <cstdint>
 #include <string>
-#include <tl/expected.hpp>
 #include <vector>
+
+#include <tl/expected.hpp>
 
 #include "assets/demo/phrase_bank.hpp"
 #include "assets/demo/prng.hpp"
+#include "assets/demo/speech_bank.hpp"
 #include "assets/demo/speech_synth.hpp"
 #include "audio/pcm_buffer.hpp"
 
@@ -23,11 +25,11 @@ struct CallSpec {
     Voice agentVoice;
     Voice customerVoice;
     bool femaleCustomer = false;
-    double targetSec = 60;     ///< aimed-at length; the result stays within 20..240 s
-    bool deadAir = false;      ///< a hold with 8–20 s of silence on both sides
-    bool overtalk = false;     ///< the customer starts 0.5–2 s before the agent has finished
-    bool forbidden = false;    ///< the agent says one of the manual's forbidden phrases
-    bool confirmation = true;  ///< the manual's "…是否将您的问题解释清楚了？" line
+    double targetSec = 60;    ///< aimed-at length; the result stays within 20..240 s
+    bool deadAir = false;     ///< a hold with 8–20 s of silence on both sides
+    bool overtalk = false;    ///< the customer starts 0.5–2 s before the agent has finished
+    bool forbidden = false;   ///< the agent says one of the manual's forbidden phrases
+    bool confirmation = true; ///< the manual's "…是否将您的问题解释清楚了？" line
 };
 
 /// One utterance as placed on the call's timeline, in centiseconds from the start.
@@ -48,11 +50,11 @@ struct CallAudio {
     }
 };
 
-/// Scripts the call from the phrase bank, synthesises what is not cached yet, and places the
-/// utterances with gaps, overtalk and dead air as `spec` asks. Deterministic for a given `rng`
-/// state.
+/// Scripts the call from the phrase bank, takes each utterance's audio from `speech`, and places
+/// the utterances with gaps, overtalk and dead air as `spec` asks. Deterministic for a given `rng`
+/// state. Fails only if the script needs audio the bank does not have.
 [[nodiscard]] tl::expected<CallAudio, std::string> buildCall(const CallSpec& spec,
-                                                             SpeechSynth& synth, Prng& rng);
+                                                             const SpeechBank& speech, Prng& rng);
 
 /// The file's audio: stereo (agent left, customer right) or both mixed to mono, with low-level
 /// line noise from `noise` so that silence is never digital zero.

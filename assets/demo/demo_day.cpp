@@ -2,21 +2,25 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
-#include <fmt/format.h>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <set>
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
 #include "assets/demo/call_builder.hpp"
 #include "assets/demo/encode_queue.hpp"
 #include "assets/demo/phrase_bank.hpp"
 #include "assets/demo/prng.hpp"
-#include "assets/demo/speech_synth.hpp"
+#include "assets/demo/roster.hpp"
+#include "assets/demo/speech_bank.hpp"
 #include "audio/encoder.hpp"
 
 namespace callqc::demo {
@@ -25,57 +29,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using audio::EncodeFormat;
-
-struct Team {
-    std::string_view name;
-    QueueKind queue;
-    double share; ///< of the day's calls
-};
-
-struct Agent {
-    std::string_view id;
-    std::string_view name;
-    bool female;
-    std::size_t team;
-};
-
-constexpr std::array<Team, 3> kTeams = {{
-    {"客服一组", QueueKind::CreditCard, 0.40},
-    {"客服二组", QueueKind::Broadband, 0.35},
-    {"电销组", QueueKind::Telesales, 0.25},
-}};
-
-constexpr std::array<Agent, 17> kAgents = {{
-    {"008012", "王丽娜", true, 0},  {"008015", "张伟", false, 0},  {"008021", "李静", true, 0},
-    {"008027", "刘洋", false, 0},   {"008033", "陈晓燕", true, 0}, {"008036", "杨帆", false, 0},
-    {"009104", "赵敏", true, 1},    {"009107", "黄磊", false, 1},  {"009112", "周婷", true, 1},
-    {"009118", "吴昊", false, 1},   {"009120", "徐芳", true, 1},   {"009125", "孙浩", false, 1},
-    {"010203", "马晓丽", true, 2},  {"010208", "朱俊", false, 2},  {"010211", "胡佳怡", true, 2},
-    {"010216", "郭强", false, 2},   {"010219", "林雪", true, 2},
-}};
-
-Voice agentVoice(const Agent& agent, std::size_t indexInGender) {
-    static const std::array<Voice, 2> female = {Voice{"cmn-latn-pinyin+f2", 62, 170},
-                                                Voice{"cmn-latn-pinyin+f4", 55, 175}};
-    static const std::array<Voice, 2> male = {Voice{"cmn-latn-pinyin+m3", 45, 170},
-                                              Voice{"cmn-latn-pinyin+m1", 40, 165}};
-    return (agent.female ? female : male)[indexInGender % 2];
-}
-
-struct CustomerVoice {
-    Voice voice;
-    bool female;
-};
-
-const std::array<CustomerVoice, 4>& customerVoices() {
-    static const std::array<CustomerVoice, 4> voices = {{
-        {Voice{"cmn-latn-pinyin+m2", 38, 160}, false},
-        {Voice{"cmn-latn-pinyin+m6", 50, 155}, false},
-        {Voice{"cmn-latn-pinyin+f1", 58, 160}, true},
-        {Voice{"cmn-latn-pinyin+f5", 66, 165}, true},
-    }};
-    return voices;
-}
 
 struct FormatChoice {
     EncodeFormat format;
@@ -191,11 +144,8 @@ std::vector<PlannedCall> planDay(const DemoOptions& options) {
     // Each team's calls go round its agents in a shuffled order, so the load is even.
     std::array<std::vector<const Agent*>, kTeams.size()> rota;
     std::array<std::size_t, kTeams.size()> rotaNext{};
-    std::array<std::size_t, kAgents.size()> genderIndex{};
-    std::array<std::size_t, 2> genderCount{};
-    for (std::size_t i = 0; i < kAgents.size(); ++i) {
-        rota[kAgents[i].team].push_back(&kAgents[i]);
-        genderIndex[i] = genderCount[kAgents[i].female ? 1 : 0]++;
+    for (const Agent& agent : kAgents) {
+        rota[agent.team].push_back(&agent);
     }
     for (auto& agents : rota) {
         dayRng.shuffle(agents);
@@ -224,18 +174,18 @@ std::vector<PlannedCall> planDay(const DemoOptions& options) {
         CallSpec& spec = call.spec;
         spec.queue = kTeams[team].queue;
         spec.employeeNo = std::string(call.agent->id);
-        spec.agentVoice = agentVoice(*call.agent, genderIndex[agentIndex]);
+        spec.agentVoice = agentVoice(agentIndex);
         const CustomerVoice& customer = customerVoices()[rng.index(customerVoices().size())];
         spec.customerVoice = customer.voice;
         spec.femaleCustomer = customer.female;
         const double shape = rng.uniform();
         spec.targetSec = shape < 0.15   ? rng.uniform(20, 45)
                          : shape < 0.70 ? rng.uniform(45, 150)
-                                        : rng.uniform(150, 230);
+                                        : rng.uniform(150, 235);
         spec.deadAir = deadAir[n];
         spec.overtalk = overtalk[n];
         spec.forbidden = forbidden[n];
-        spec.confirmation = !rng.chance(0.15);
+        spec.confirmation = !rng.chance(0.15) && spec.targetSec >= 30;
         calls.push_back(std::move(call));
     }
     return calls;
@@ -327,9 +277,9 @@ tl::expected<DemoSummary, std::string> generateDemoDay(const fs::path& dir,
         }
     }
 
-    auto synth = SpeechSynth::open(kCallRateHz);
-    if (!synth) {
-        return tl::unexpected(synth.error());
+    const auto speech = SpeechBank::instance();
+    if (!speech) {
+        return tl::unexpected(speech.error());
     }
 
     const std::vector<PlannedCall> plan = planDay(options);
@@ -344,7 +294,7 @@ tl::expected<DemoSummary, std::string> generateDemoDay(const fs::path& dir,
         options.progress(0, total);
     }
 
-    // Speech is synthesised here, one call after the other; encoding runs beside it.
+    // Calls are scripted and mixed here, one after the other; encoding runs beside it.
     const unsigned workers = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
     EncodeQueue encoder(workers, 2 * static_cast<std::size_t>(workers));
     int reported = 0;
@@ -359,13 +309,13 @@ tl::expected<DemoSummary, std::string> generateDemoDay(const fs::path& dir,
     for (std::size_t i = 0; i < plan.size(); ++i) {
         const PlannedCall& call = plan[i];
         Prng scriptRng = Prng::derive(options.seed, 1'000'000 + i);
-        auto built = buildCall(call.spec, **synth, scriptRng);
+        auto built = buildCall(call.spec, **speech, scriptRng);
         if (!built) {
             return tl::unexpected(fmt::format("{}: {}", (dir / call.file).string(), built.error()));
         }
         Prng noiseRng = Prng::derive(options.seed, 2'000'000 + i);
-        encoder.push({renderCall(*built, call.stereo, noiseRng), dir / call.file,
-                      call.format.format});
+        encoder.push(
+            {renderCall(*built, call.stereo, noiseRng), dir / call.file, call.format.format});
         const fs::path transcript = dir / "transcripts" / (call.callId + ".json");
         if (auto written = writeText(transcript, transcriptJson(call.callId, *built)); !written) {
             return tl::unexpected(written.error());
@@ -374,13 +324,12 @@ tl::expected<DemoSummary, std::string> generateDemoDay(const fs::path& dir,
         const std::int64_t lengthCs = built->lengthCs();
         const bool outbound = queueScript(call.spec.queue).outbound;
         const Team& team = kTeams[call.agent->team];
-        csv += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", csvField(call.callId),
-                           csvField(call.file),
-                           csvField(options.date + " " + clockTime(call.startSec)),
-                           (lengthCs + 50) / 100, csvField(call.agent->id),
-                           csvField(call.agent->name), csvField(team.name),
-                           csvField(queueScript(call.spec.queue).queue),
-                           outbound ? "outbound" : "inbound", csvField(call.phone));
+        csv += fmt::format(
+            "{},{},{},{},{},{},{},{},{},{}\n", csvField(call.callId), csvField(call.file),
+            csvField(options.date + " " + clockTime(call.startSec)), (lengthCs + 50) / 100,
+            csvField(call.agent->id), csvField(call.agent->name), csvField(team.name),
+            csvField(queueScript(call.spec.queue).queue), outbound ? "outbound" : "inbound",
+            csvField(call.phone));
 
         ++summary.calls;
         summary.totalAudioSec += static_cast<double>(lengthCs) / 100.0;

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+
 #include <tl/expected.hpp>
 
 namespace callqc::demo {

@@ -12,7 +12,9 @@ EncodeQueue::EncodeQueue(unsigned workers, std::size_t maxWaiting)
     }
 }
 
-EncodeQueue::~EncodeQueue() { stop(); }
+EncodeQueue::~EncodeQueue() {
+    stop();
+}
 
 void EncodeQueue::push(Job job) {
     std::unique_lock lock(m_mutex);

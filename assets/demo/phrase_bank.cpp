@@ -31,12 +31,14 @@ QueueScript makeCreditCard() {
          a("我已经帮您把卡片临时冻结了，这两笔交易会提交争议处理，结果会在十五个工作日内短信通知"
            "您。",
            "wo3 yi3 jing1 bang1 nin2 ba3 ka3 pian4 lin2 shi2 dong4 jie2 le5, zhe4 liang3 bi3 jiao1 "
-           "yi4 hui4 ti2 jiao1 zheng1 yi4 chu3 li3, jie2 guo3 hui4 zai4 shi2 wu3 ge4 gong1 zuo4 ri4 "
+           "yi4 hui4 ti2 jiao1 zheng1 yi4 chu3 li3, jie2 guo3 hui4 zai4 shi2 wu3 ge4 gong1 zuo4 "
+           "ri4 "
            "nei4 duan3 xin4 tong1 zhi1 nin2.")},
         {c("我想申请提高一下信用卡的额度。",
            "wo3 xiang3 shen1 qing3 ti2 gao1 yi2 xia4 xin4 yong4 ka3 de5 e2 du4."),
          a("您的提额申请已经提交了，审核通过以后会有短信提醒。",
-           "nin2 de5 ti2 e2 shen1 qing3 yi3 jing1 ti2 jiao1 le5, shen3 he2 tong1 guo4 yi3 hou4 hui4 "
+           "nin2 de5 ti2 e2 shen1 qing3 yi3 jing1 ti2 jiao1 le5, shen3 he2 tong1 guo4 yi3 hou4 "
+           "hui4 "
            "you3 duan3 xin4 ti2 xing3.")},
         {c("我的卡丢了，想挂失再补办一张。",
            "wo3 de5 ka3 diu1 le5, xiang3 gua4 shi1 zai4 bu3 ban4 yi4 zhang1."),
@@ -93,7 +95,8 @@ QueueScript makeCreditCard() {
            "hao3 de5, mei2 guan1 xi5, wo3 zhe4 bian1 ke3 yi3 cha2 dao4.")},
         // Near-miss: 我清楚了 from the agent.
         {c("我是上周五在商场刷的卡，当时显示交易失败，可是钱被扣了。",
-           "wo3 shi4 shang4 zhou1 wu3 zai4 shang1 chang3 shua1 de5 ka3, dang1 shi2 xian3 shi4 jiao1 "
+           "wo3 shi4 shang4 zhou1 wu3 zai4 shang1 chang3 shua1 de5 ka3, dang1 shi2 xian3 shi4 "
+           "jiao1 "
            "yi4 shi1 bai4, ke3 shi4 qian2 bei4 kou4 le5."),
          a("好的，我清楚了，这笔款项会在三个工作日内退回到您的卡上。",
            "hao3 de5, wo3 qing1 chu5 le5, zhe4 bi3 kuan3 xiang4 hui4 zai4 san1 ge4 gong1 zuo4 ri4 "
@@ -116,7 +119,8 @@ QueueScript makeBroadband() {
         {c("我家网速特别慢，看视频一直卡。",
            "wo3 jia1 wang3 su4 te4 bie2 man4, kan4 shi4 pin2 yi4 zhi2 ka3."),
          a("麻烦您先把光猫和路由器断电，等三十秒再重新插上试一下。",
-           "ma2 fan5 nin2 xian1 ba3 guang1 mao1 he2 lu4 you2 qi4 duan4 dian4, deng3 san1 shi2 miao3 "
+           "ma2 fan5 nin2 xian1 ba3 guang1 mao1 he2 lu4 you2 qi4 duan4 dian4, deng3 san1 shi2 "
+           "miao3 "
            "zai4 chong2 xin1 cha1 shang4 shi4 yi2 xia4.")},
         {c("光猫上有个红灯一直在闪，是怎么回事？",
            "guang1 mao1 shang4 you3 ge4 hong2 deng1 yi4 zhi2 zai4 shan3, shi4 zen3 me5 hui2 shi4?"),
@@ -145,7 +149,8 @@ QueueScript makeBroadband() {
            "shi2 er4 dian3 shang4 men2.")},
         {c("师傅上门要收费吗？", "shi1 fu5 shang4 men2 yao4 shou1 fei4 ma5?"),
          a("故障维修是免费的，如果需要更换设备，师傅会提前跟您说明。",
-           "gu4 zhang4 wei2 xiu1 shi4 mian3 fei4 de5, ru2 guo3 xu1 yao4 geng4 huan4 she4 bei4, shi1 "
+           "gu4 zhang4 wei2 xiu1 shi4 mian3 fei4 de5, ru2 guo3 xu1 yao4 geng4 huan4 she4 bei4, "
+           "shi1 "
            "fu5 hui4 ti2 qian2 gen1 nin2 shuo1 ming2.")},
         {c("维修期间的网费能减免吗？", "wei2 xiu1 qi1 jian1 de5 wang3 fei4 neng2 jian3 mian3 ma5?"),
          a("可以的，断网超过二十四小时，会按天给您减免月租。",
@@ -153,11 +158,13 @@ QueueScript makeBroadband() {
            "jian3 mian3 yue4 zu1.")},
         {c("移机大概需要几天？", "yi2 ji1 da4 gai4 xu1 yao4 ji3 tian1?"),
          a("移机一般需要三到五个工作日，新地址还需要先确认有没有网络覆盖。",
-           "yi2 ji1 yi4 ban1 xu1 yao4 san1 dao4 wu3 ge4 gong1 zuo4 ri4, xin1 di4 zhi3 hai2 xu1 yao4 "
+           "yi2 ji1 yi4 ban1 xu1 yao4 san1 dao4 wu3 ge4 gong1 zuo4 ri4, xin1 di4 zhi3 hai2 xu1 "
+           "yao4 "
            "xian1 que4 ren4 you3 mei2 you3 wang3 luo4 fu4 gai4.")},
         {c("师傅来之前会先打电话吗？", "shi1 fu5 lai2 zhi1 qian2 hui4 xian1 da3 dian4 hua4 ma5?"),
          a("会的，师傅出发前半小时会先跟您电话联系。",
-           "hui4 de5, shi1 fu5 chu1 fa1 qian2 ban4 xiao3 shi2 hui4 xian1 gen1 nin2 dian4 hua4 lian2 "
+           "hui4 de5, shi1 fu5 chu1 fa1 qian2 ban4 xiao3 shi2 hui4 xian1 gen1 nin2 dian4 hua4 "
+           "lian2 "
            "xi4.")},
         {c("我家里的无线信号很弱，卧室基本连不上。",
            "wo3 jia1 li3 de5 wu2 xian4 xin4 hao4 hen3 ruo4, wo4 shi4 ji1 ben3 lian2 bu5 shang4."),
@@ -189,16 +196,20 @@ QueueScript makeTelesales() {
     s.openings = {
         {c("是我，有什么事吗？", "shi4 wo3, you3 shen2 me5 shi4 ma5?"),
          a("是这样的，您的号码符合我们这次的流量升级活动，每月只需要多加二十元，流量就能翻一倍。",
-           "shi4 zhe4 yang4 de5, nin2 de5 hao4 ma3 fu2 he2 wo3 men5 zhe4 ci4 de5 liu2 liang4 sheng1 "
-           "ji2 huo2 dong4, mei3 yue4 zhi3 xu1 yao4 duo1 jia1 er4 shi2 yuan2, liu2 liang4 jiu4 neng2 "
+           "shi4 zhe4 yang4 de5, nin2 de5 hao4 ma3 fu2 he2 wo3 men5 zhe4 ci4 de5 liu2 liang4 "
+           "sheng1 "
+           "ji2 huo2 dong4, mei3 yue4 zhi3 xu1 yao4 duo1 jia1 er4 shi2 yuan2, liu2 liang4 jiu4 "
+           "neng2 "
            "fan1 yi2 bei4.")},
         {c("对，是我，你说吧。", "dui4, shi4 wo3, ni3 shuo1 ba5."),
          a("感谢您一直以来的支持，现在老用户可以免费升级到千兆宽带，只需要续约一年。",
-           "gan3 xie4 nin2 yi4 zhi2 yi3 lai2 de5 zhi1 chi2, xian4 zai4 lao3 yong4 hu4 ke3 yi3 mian3 "
+           "gan3 xie4 nin2 yi4 zhi2 yi3 lai2 de5 zhi1 chi2, xian4 zai4 lao3 yong4 hu4 ke3 yi3 "
+           "mian3 "
            "fei4 sheng1 ji2 dao4 qian1 zhao4 kuan1 dai4, zhi3 xu1 yao4 xu4 yue1 yi4 nian2.")},
         {c("是的，请问你是哪位？", "shi4 de5, qing3 wen4 ni3 shi4 na3 wei4?"),
          a("我是通信公司的客户经理，这次给您来电，是想给您介绍一个更划算的套餐。",
-           "wo3 shi4 tong1 xin4 gong1 si1 de5 ke4 hu4 jing1 li3, zhe4 ci4 gei3 nin2 lai2 dian4, shi4 "
+           "wo3 shi4 tong1 xin4 gong1 si1 de5 ke4 hu4 jing1 li3, zhe4 ci4 gei3 nin2 lai2 dian4, "
+           "shi4 "
            "xiang3 gei3 nin2 jie4 shao4 yi2 ge4 geng4 hua2 suan4 de5 tao4 can1.")},
     };
     s.topics = {
@@ -225,11 +236,12 @@ QueueScript makeTelesales() {
         {c("我再考虑一下吧，现在不太方便。",
            "wo3 zai4 kao3 lv4 yi2 xia4 ba5, xian4 zai4 bu2 tai4 fang1 bian4."),
          a("没问题，活动到本月底截止，您有需要可以随时拨打客服热线办理。",
-           "mei2 wen4 ti2, huo2 dong4 dao4 ben3 yue4 di3 jie2 zhi3, nin2 you3 xu1 yao4 ke3 yi3 sui2 "
+           "mei2 wen4 ti2, huo2 dong4 dao4 ben3 yue4 di3 jie2 zhi3, nin2 you3 xu1 yao4 ke3 yi3 "
+           "sui2 "
            "shi2 bo1 da3 ke4 fu2 re4 xian4 ban4 li3.")},
         // Near-misses: 您好像 and 申请, and the customer's 我不清楚.
-        {a("您好像之前申请过宽带融合套餐，对吗？",
-           "nin2 hao3 xiang4 zhi1 qian2 shen1 qing3 guo4 kuan1 dai4 rong2 he2 tao4 can1, dui4 ma5?"),
+        {a("您好像之前申请过宽带融合套餐，对吗？", "nin2 hao3 xiang4 zhi1 qian2 shen1 qing3 guo4 "
+                                                   "kuan1 dai4 rong2 he2 tao4 can1, dui4 ma5?"),
          c("我不清楚，家里的业务都是家人在管。",
            "wo3 bu4 qing1 chu5, jia1 li3 de5 ye4 wu4 dou1 shi4 jia1 ren2 zai4 guan3."),
          a("好的，那我把资料发到您手机上，您和家人商量一下。",
@@ -260,18 +272,21 @@ std::vector<Exchange> makeGeneric(bool outbound) {
            "shang4.")},
         {c("你们的营业厅几点开门？", "ni3 men5 de5 ying2 ye4 ting1 ji3 dian3 kai1 men2?"),
          a("营业厅是早上九点到晚上六点，热线是二十四小时服务的。",
-           "ying2 ye4 ting1 shi4 zao3 shang5 jiu3 dian3 dao4 wan3 shang5 liu4 dian3, re4 xian4 shi4 "
+           "ying2 ye4 ting1 shi4 zao3 shang5 jiu3 dian3 dao4 wan3 shang5 liu4 dian3, re4 xian4 "
+           "shi4 "
            "er4 shi2 si4 xiao3 shi2 fu2 wu4 de5.")},
         {c("好的，这个我记下来了。", "hao3 de5, zhe4 ge4 wo3 ji4 xia4 lai2 le5."),
          a("好的，您还有什么不明白的地方，随时可以问我。",
-           "hao3 de5, nin2 hai2 you3 shen2 me5 bu4 ming2 bai5 de5 di4 fang5, sui2 shi2 ke3 yi3 wen4 "
+           "hao3 de5, nin2 hai2 you3 shen2 me5 bu4 ming2 bai5 de5 di4 fang5, sui2 shi2 ke3 yi3 "
+           "wen4 "
            "wo3.")},
     };
     if (!outbound) {
         const std::vector<Exchange> inbound = {
             {c("这个需要多长时间？", "zhe4 ge4 xu1 yao4 duo1 chang2 shi2 jian1?"),
              a("一般一到三个工作日就能处理好，请您耐心等待。",
-               "yi4 ban1 yi1 dao4 san1 ge4 gong1 zuo4 ri4 jiu4 neng2 chu3 li3 hao3, qing3 nin2 nai4 "
+               "yi4 ban1 yi1 dao4 san1 ge4 gong1 zuo4 ri4 jiu4 neng2 chu3 li3 hao3, qing3 nin2 "
+               "nai4 "
                "xin1 deng3 dai4.")},
             {c("处理好了会通知我吗？", "chu3 li3 hao3 le5 hui4 tong1 zhi1 wo3 ma5?"),
              a("会的，处理完成以后，我们会发短信通知您。",
@@ -331,7 +346,8 @@ const std::vector<Exchange>& forbiddenExchanges() {
         {c("上次说好给我回电话的，怎么一直没人联系我？",
            "shang4 ci4 shuo1 hao3 gei3 wo3 hui2 dian4 hua4 de5, zen3 me5 yi4 zhi2 mei2 ren2 lian2 "
            "xi4 wo3?"),
-         a("这事不归我们管，我也不知道。", "zhe4 shi4 bu4 gui1 wo3 men5 guan3, wo3 ye3 bu4 zhi1 dao4.")},
+         a("这事不归我们管，我也不知道。",
+           "zhe4 shi4 bu4 gui1 wo3 men5 guan3, wo3 ye3 bu4 zhi1 dao4.")},
         {c("那这个费用到底是怎么算出来的？",
            "na4 zhe4 ge4 fei4 yong4 dao4 di3 shi4 zen3 me5 suan4 chu1 lai2 de5?"),
          a("我不清楚。", "wo3 bu4 qing1 chu5.")},
@@ -357,8 +373,8 @@ const Exchange& forbiddenAftermath() {
 }
 
 const Line& holdLine() {
-    static const Line line =
-        a("请您稍等，我帮您查询一下。", "qing3 nin2 shao1 deng3, wo3 bang1 nin2 cha2 xun2 yi2 xia4.");
+    static const Line line = a("请您稍等，我帮您查询一下。",
+                               "qing3 nin2 shao1 deng3, wo3 bang1 nin2 cha2 xun2 yi2 xia4.");
     return line;
 }
 
@@ -406,6 +422,34 @@ const Exchange& closing(bool outbound) {
         c("好的，再见。", "hao3 de5, zai4 jian4."),
     };
     return outbound ? outboundOne : inbound;
+}
+
+std::vector<Line> callLines(QueueKind queue) {
+    const QueueScript& script = queueScript(queue);
+    std::vector<Line> lines;
+    const auto add = [&lines](const Exchange& exchange) {
+        lines.insert(lines.end(), exchange.begin(), exchange.end());
+    };
+    for (const Exchange& e : script.openings) {
+        add(e);
+    }
+    add(script.verification);
+    for (const Exchange& e : script.topics) {
+        add(e);
+    }
+    for (const Exchange& e : genericExchanges(script.outbound)) {
+        add(e);
+    }
+    for (const Exchange& e : forbiddenExchanges()) {
+        add(e);
+    }
+    add(forbiddenAftermath());
+    add({holdLine(), holdReturnLine()});
+    add(confirmation(false));
+    add(confirmation(true));
+    add(anythingElse(script.outbound));
+    add(closing(script.outbound));
+    return lines;
 }
 
 std::string digitsPinyin(std::string_view digits) {

@@ -61,6 +61,9 @@ struct QueueScript {
 [[nodiscard]] const Exchange& anythingElse(bool outbound);
 [[nodiscard]] const Exchange& closing(bool outbound);
 
+/// Every line (apart from the greeting) that a call of `queue` can contain, in a fixed order.
+[[nodiscard]] std::vector<Line> callLines(QueueKind queue);
+
 /// Tone-numbered pinyin for a string of digits read one by one as in an ID (1 is "yao1").
 [[nodiscard]] std::string digitsPinyin(std::string_view digits);
 

@@ -1,8 +1,9 @@
 #include "assets/demo/resample.hpp"
 
 #include <cstdint>
-#include <fmt/format.h>
 #include <memory>
+
+#include <fmt/format.h>
 
 extern "C" {
 #include <libavutil/channel_layout.h>
@@ -27,8 +28,8 @@ std::string avErrorText(int code) {
 
 } // namespace
 
-tl::expected<std::vector<float>, std::string>
-resampleMono(std::span<const float> input, int inRateHz, int outRateHz) {
+tl::expected<std::vector<float>, std::string> resampleMono(std::span<const float> input,
+                                                           int inRateHz, int outRateHz) {
     if (inRateHz == outRateHz) {
         return std::vector<float>(input.begin(), input.end());
     }

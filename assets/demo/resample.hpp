@@ -2,8 +2,9 @@
 
 #include <span>
 #include <string>
-#include <tl/expected.hpp>
 #include <vector>
+
+#include <tl/expected.hpp>
 
 namespace callqc::demo {
 

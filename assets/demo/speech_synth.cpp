@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+
 #include <espeak-ng/espeak_ng.h>
 #include <espeak-ng/speak_lib.h>
 #include <fmt/format.h>
@@ -39,42 +40,74 @@ int collectSamples(short* samples, int count, espeak_EVENT* events) {
     return 0;
 }
 
+/// The process's espeak-ng engine. espeak-ng deadlocks in espeak_Terminate when it is initialised
+/// a second time in one process, so it is started once, on first use, and terminated at exit.
+/// Callers hold engineMutex() while they use it.
+class EspeakEngine {
+public:
+    static EspeakEngine& instance() {
+        static EspeakEngine engine;
+        return engine;
+    }
+    ~EspeakEngine() {
+        if (m_started) {
+            espeak_Terminate();
+        }
+    }
+    EspeakEngine(const EspeakEngine&) = delete;
+    EspeakEngine& operator=(const EspeakEngine&) = delete;
+
+    /// An empty string when the engine runs, otherwise why it does not.
+    [[nodiscard]] const std::string& failure() const { return m_failure; }
+    [[nodiscard]] int sampleRateHz() const { return m_sampleRateHz; }
+
+private:
+    EspeakEngine() {
+        espeak_ng_InitializePath(nullptr);
+        espeak_ng_ERROR_CONTEXT context = nullptr;
+        const espeak_ng_STATUS status = espeak_ng_Initialize(&context);
+        if (status != ENS_OK) {
+            espeak_ng_ClearErrorContext(&context);
+            m_failure = fmt::format("espeak-ng: cannot initialise with data in {} ({})", dataPath(),
+                                    statusText(status));
+            return;
+        }
+        m_started = true;
+        const espeak_ng_STATUS output =
+            espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 0, nullptr);
+        if (output != ENS_OK) {
+            m_failure =
+                fmt::format("espeak-ng: cannot set up synchronous output ({})", statusText(output));
+            return;
+        }
+        espeak_SetSynthCallback(collectSamples);
+        m_sampleRateHz = espeak_ng_GetSampleRate();
+    }
+
+    bool m_started = false;
+    int m_sampleRateHz = 0;
+    std::string m_failure;
+};
+
 } // namespace
 
 tl::expected<std::unique_ptr<SpeechSynth>, std::string> SpeechSynth::open(int outputRateHz) {
     std::unique_lock<std::mutex> lock(engineMutex());
-    espeak_ng_InitializePath(nullptr);
-    espeak_ng_ERROR_CONTEXT context = nullptr;
-    const espeak_ng_STATUS status = espeak_ng_Initialize(&context);
-    if (status != ENS_OK) {
-        espeak_ng_ClearErrorContext(&context);
-        return tl::unexpected(fmt::format("espeak-ng: cannot initialise with data in {} ({})",
-                                          dataPath(), statusText(status)));
+    const EspeakEngine& engine = EspeakEngine::instance();
+    if (!engine.failure().empty()) {
+        return tl::unexpected(engine.failure());
     }
-    const espeak_ng_STATUS output = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 0, nullptr);
-    if (output != ENS_OK) {
-        espeak_Terminate();
-        return tl::unexpected(
-            fmt::format("espeak-ng: cannot set up synchronous output ({})", statusText(output)));
-    }
-    espeak_SetSynthCallback(collectSamples);
-    const int espeakRateHz = espeak_ng_GetSampleRate();
-    return std::unique_ptr<SpeechSynth>(new SpeechSynth(std::move(lock), outputRateHz, espeakRateHz));
+    return std::unique_ptr<SpeechSynth>(
+        new SpeechSynth(std::move(lock), outputRateHz, engine.sampleRateHz()));
 }
 
 SpeechSynth::SpeechSynth(std::unique_lock<std::mutex> lock, int outputRateHz, int espeakRateHz)
     : m_lock(std::move(lock)), m_outputRateHz(outputRateHz), m_espeakRateHz(espeakRateHz) {}
 
-SpeechSynth::~SpeechSynth() { espeak_Terminate(); }
+SpeechSynth::~SpeechSynth() = default;
 
-tl::expected<const std::vector<float>*, std::string>
-SpeechSynth::speak(const Voice& voice, std::string_view pinyin, int quantumSamples) {
-    const std::string key =
-        fmt::format("{}|{}|{}|{}|{}", voice.name, voice.pitch, voice.rateWpm, quantumSamples, pinyin);
-    if (const auto found = m_cache.find(key); found != m_cache.end()) {
-        return &found->second;
-    }
-
+tl::expected<std::vector<float>, std::string> SpeechSynth::speak(const Voice& voice,
+                                                                 std::string_view pinyin) {
     if (voice.name != m_currentVoice) {
         if (espeak_SetVoiceByName(voice.name.c_str()) != EE_OK) {
             return tl::unexpected(
@@ -100,7 +133,7 @@ SpeechSynth::speak(const Voice& voice, std::string_view pinyin, int quantumSampl
     if (!resampled) {
         return tl::unexpected(fmt::format("espeak-ng output: {}", resampled.error()));
     }
-    std::vector<float>& speech = *resampled;
+    const std::vector<float>& speech = *resampled;
 
     float peak = 0.0f;
     for (const float s : speech) {
@@ -109,21 +142,17 @@ SpeechSynth::speak(const Voice& voice, std::string_view pinyin, int quantumSampl
     if (peak <= 0.0f) {
         return tl::unexpected(fmt::format("espeak-ng: silence for \"{}\"", text));
     }
-    // Trim what espeak adds around the words, so the transcript's times are the speech's.
     const float threshold = peak * 0.02f;
-    const auto first = std::find_if(speech.begin(), speech.end(),
-                                    [&](float s) { return std::abs(s) > threshold; });
-    const auto last = std::find_if(speech.rbegin(), speech.rend(),
-                                   [&](float s) { return std::abs(s) > threshold; });
+    const auto loud = [threshold](float s) {
+        return std::abs(s) > threshold;
+    };
+    const auto first = std::find_if(speech.begin(), speech.end(), loud);
+    const auto last = std::find_if(speech.rbegin(), speech.rend(), loud);
     std::vector<float> trimmed(first, last.base());
     for (float& s : trimmed) {
         s /= peak;
     }
-    const auto quantum = static_cast<std::size_t>(std::max(1, quantumSamples));
-    trimmed.resize((trimmed.size() + quantum - 1) / quantum * quantum, 0.0f);
-
-    const auto [it, inserted] = m_cache.emplace(key, std::move(trimmed));
-    return &it->second;
+    return trimmed;
 }
 
 } // namespace callqc::demo

@@ -1,13 +1,16 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <gtest/gtest.h>
 #include <iterator>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "assets/demo/demo_day.hpp"
 
@@ -64,17 +67,44 @@ std::map<std::string, std::string> textOutputs(const fs::path& dir) {
     return files;
 }
 
-/// One generated day shared by the tests that only read it.
-class DemoDay : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() {
-        s_dir = tmpDir("shared");
+/// One generated day shared by the tests that only read it: generated on first use in each test
+/// process, in a folder of that process's own (ctest runs the tests in parallel processes).
+class SharedDay {
+public:
+    SharedDay() : dir(tmpDir("shared-" + std::to_string(::getpid()))) {
         DemoOptions options;
         options.calls = kCalls;
-        options.progress = [](int done, int total) { s_progress.emplace_back(done, total); };
-        auto result = callqc::demo::generateDemoDay(s_dir, options);
-        ASSERT_TRUE(result) << result.error();
-        s_summary = *result;
+        options.progress = [this](int done, int total) {
+            progress.emplace_back(done, total);
+        };
+        result = callqc::demo::generateDemoDay(dir, options);
+    }
+    ~SharedDay() {
+        std::error_code ignored;
+        fs::remove_all(dir, ignored);
+    }
+    SharedDay(const SharedDay&) = delete;
+    SharedDay& operator=(const SharedDay&) = delete;
+
+    fs::path dir;
+    tl::expected<DemoSummary, std::string> result;
+    std::vector<std::pair<int, int>> progress;
+};
+
+const SharedDay& sharedDay() {
+    static const SharedDay day;
+    return day;
+}
+
+/// Fails the test (rather than skipping it) when the shared day could not be generated.
+class DemoDay : public ::testing::Test {
+protected:
+    void SetUp() override {
+        const SharedDay& day = sharedDay();
+        ASSERT_TRUE(day.result) << day.result.error();
+        s_dir = day.dir;
+        s_summary = *day.result;
+        s_progress = day.progress;
     }
 
     static inline fs::path s_dir;
@@ -139,8 +169,7 @@ TEST_F(DemoDay, transcriptSegmentsAreOrderedAndInsideTheAudio) {
         }
         const auto f = splitRow(line);
         const double durationSec = std::stod(f[3]);
-        const auto doc =
-            nlohmann::json::parse(readBytes(s_dir / "transcripts" / (f[0] + ".json")));
+        const auto doc = nlohmann::json::parse(readBytes(s_dir / "transcripts" / (f[0] + ".json")));
         EXPECT_EQ(doc.at("call_id"), f[0]);
         const auto& segments = doc.at("segments");
         ASSERT_GE(segments.size(), 4u);
@@ -182,8 +211,7 @@ TEST_F(DemoDay, greetingCarriesTheAgentsEmployeeNumber) {
             continue;
         }
         const auto f = splitRow(line);
-        const auto doc =
-            nlohmann::json::parse(readBytes(s_dir / "transcripts" / (f[0] + ".json")));
+        const auto doc = nlohmann::json::parse(readBytes(s_dir / "transcripts" / (f[0] + ".json")));
         const std::string greeting = doc.at("segments").front().at("text");
         EXPECT_NE(greeting.find("工号" + f[4]), std::string::npos) << greeting;
     }
