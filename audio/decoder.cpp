@@ -1,10 +1,11 @@
 #include "audio/decoder.hpp"
 
 #include <memory>
-#include <mutex>
 #include <system_error>
 
 #include <fmt/format.h>
+
+#include "audio/libav_log.hpp"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -83,10 +84,7 @@ private:
 } // namespace
 
 tl::expected<DecodedAudio, AudioError> decodeFile(const std::filesystem::path& path) {
-    // libav's own warnings (timestamp fix-ups of MP3/Opus priming) would flood batch output; what
-    // matters reaches the caller as an error or a warning of ours.
-    static std::once_flag quiet;
-    std::call_once(quiet, [] { av_log_set_level(AV_LOG_ERROR); });
+    quietLibavLogs();
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {
         return tl::unexpected(fail(AudioError::Kind::NotFound, path, "file not found"));

@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "audio/libav_log.hpp"
+
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -543,6 +545,7 @@ std::string_view formatName(EncodeFormat format) {
 
 tl::expected<void, AudioError> encodeFile(const PcmBuffer& pcm, const std::filesystem::path& path,
                                           EncodeFormat format) {
+    quietLibavLogs();
     FileEncoder encoder(pcm, path, format);
     return encoder.run();
 }
