@@ -1,7 +1,9 @@
 #include "app/station/portaudio_sink.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <portaudio.h>
+#include <unistd.h>
 
 namespace callqc::station {
 namespace {
@@ -21,7 +23,6 @@ public:
                                                 audio::RenderCallback render) override {
         stop();
         m_render = std::move(render);
-        m_channels = channels;
         PaStreamParameters out{};
         out.device = m_device;
         out.channelCount = channels;
@@ -68,13 +69,28 @@ private:
     std::string m_deviceName;
     PaStream* m_stream = nullptr;
     audio::RenderCallback m_render;
-    int m_channels = 2;
 };
 
 } // namespace
 
 tl::expected<std::unique_ptr<audio::AudioSink>, audio::AudioError> makePortAudioSink() {
-    if (const PaError err = Pa_Initialize(); err != paNoError) {
+    // PortAudio's ALSA and JACK back ends print a screenful while probing hosts that have no such
+    // device or server; what matters is reported below as one line.
+    const int savedStderr = ::dup(STDERR_FILENO);
+    const int devNull = ::open("/dev/null", O_WRONLY);
+    if (savedStderr >= 0 && devNull >= 0) {
+        ::dup2(devNull, STDERR_FILENO);
+    }
+    const PaError initialised = Pa_Initialize();
+    if (savedStderr >= 0 && devNull >= 0) {
+        ::dup2(savedStderr, STDERR_FILENO);
+    }
+    for (const int fd : {savedStderr, devNull}) {
+        if (fd >= 0) {
+            ::close(fd);
+        }
+    }
+    if (const PaError err = initialised; err != paNoError) {
         return tl::unexpected(
             audio::AudioError{audio::AudioError::Kind::Device,
                               fmt::format("PortAudio cannot start: {}", Pa_GetErrorText(err))});
