@@ -110,6 +110,12 @@ CREATE TABLE evaluation_answers (
     PRIMARY KEY (evaluation_id, item_id)
 );
 )sql",
+        // 2: what the tool suggested for each answer, so an evaluation shows whether the inspector
+        // confirmed or overrode it.
+        R"sql(
+ALTER TABLE evaluation_answers ADD COLUMN suggested TEXT NOT NULL DEFAULT '';
+ALTER TABLE evaluation_answers ADD COLUMN suggestion_reason TEXT NOT NULL DEFAULT '';
+)sql",
     };
     return steps;
 }

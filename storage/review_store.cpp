@@ -204,12 +204,14 @@ Result<std::int64_t> saveEvaluation(Database& db, const EvaluationRecord& e) {
             return tl::unexpected(ok.error());
         }
         auto answer = db.prepare("INSERT INTO evaluation_answers(evaluation_id, item_id, value, "
-                                 "points, occurrences, comment) VALUES (?, ?, ?, ?, ?, ?)");
+                                 "points, occurrences, comment, suggested, suggestion_reason) "
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         if (!answer) {
             return tl::unexpected(answer.error());
         }
         for (const auto& a : e.answers) {
-            answer->bindAll(id, a.itemId, a.value, a.points, a.occurrences, a.comment);
+            answer->bindAll(id, a.itemId, a.value, a.points, a.occurrences, a.comment, a.suggested,
+                            a.suggestionReason);
             if (auto ok = answer->run(); !ok) {
                 return tl::unexpected(ok.error());
             }
@@ -218,11 +220,53 @@ Result<std::int64_t> saveEvaluation(Database& db, const EvaluationRecord& e) {
     });
 }
 
+namespace {
+
+constexpr std::string_view kEvaluationColumns =
+    "SELECT id, recording_id, checklist_id, inspector, status, score, working, "
+    "COALESCE(submitted_at, '') FROM evaluations ";
+
+EvaluationRecord readEvaluation(const Statement& s) {
+    EvaluationRecord e;
+    e.id = s.getInt(0);
+    e.recordingId = s.getInt(1);
+    e.checklistId = s.getInt(2);
+    e.inspector = s.getText(3);
+    e.status = s.getText(4);
+    if (!s.isNull(5)) {
+        e.score = s.getDouble(5);
+    }
+    e.working = s.getText(6);
+    e.submittedAt = s.getText(7);
+    return e;
+}
+
+Result<void> loadAnswers(Database& db, EvaluationRecord& e) {
+    auto answers = db.prepare("SELECT item_id, value, points, occurrences, comment, suggested, "
+                              "suggestion_reason FROM evaluation_answers WHERE evaluation_id = ? "
+                              "ORDER BY item_id");
+    if (!answers) {
+        return tl::unexpected(answers.error());
+    }
+    answers->bindAll(e.id);
+    auto list = collect<AnswerRecord>(*answers, [](const Statement& s) {
+        return AnswerRecord{
+            s.getText(0), s.getText(1), s.getDouble(2), static_cast<int>(s.getInt(3)),
+            s.getText(4), s.getText(5), s.getText(6)};
+    });
+    if (!list) {
+        return tl::unexpected(list.error());
+    }
+    e.answers = std::move(*list);
+    return {};
+}
+
+} // namespace
+
 Result<std::optional<EvaluationRecord>> loadEvaluation(Database& db, std::int64_t recordingId,
                                                        const std::string& inspector) {
-    auto stmt = db.prepare("SELECT id, checklist_id, status, score, working, "
-                           "COALESCE(submitted_at, '') FROM evaluations "
-                           "WHERE recording_id = ? AND inspector = ?");
+    auto stmt =
+        db.prepare(fmt::format("{} WHERE recording_id = ? AND inspector = ?", kEvaluationColumns));
     if (!stmt) {
         return tl::unexpected(stmt.error());
     }
@@ -234,33 +278,30 @@ Result<std::optional<EvaluationRecord>> loadEvaluation(Database& db, std::int64_
     if (!*row) {
         return std::optional<EvaluationRecord>{};
     }
-    EvaluationRecord e;
-    e.id = stmt->getInt(0);
-    e.recordingId = recordingId;
-    e.checklistId = stmt->getInt(1);
-    e.inspector = inspector;
-    e.status = stmt->getText(2);
-    if (!stmt->isNull(3)) {
-        e.score = stmt->getDouble(3);
+    EvaluationRecord e = readEvaluation(*stmt);
+    if (auto loaded = loadAnswers(db, e); !loaded) {
+        return tl::unexpected(loaded.error());
     }
-    e.working = stmt->getText(4);
-    e.submittedAt = stmt->getText(5);
+    return e;
+}
 
-    auto answers = db.prepare("SELECT item_id, value, points, occurrences, comment "
-                              "FROM evaluation_answers WHERE evaluation_id = ? ORDER BY item_id");
-    if (!answers) {
-        return tl::unexpected(answers.error());
+Result<std::vector<EvaluationRecord>> evaluationsWithStatus(Database& db,
+                                                            const std::string& status) {
+    auto stmt = db.prepare(fmt::format("{} WHERE status = ? ORDER BY id", kEvaluationColumns));
+    if (!stmt) {
+        return tl::unexpected(stmt.error());
     }
-    answers->bindAll(e.id);
-    auto list = collect<AnswerRecord>(*answers, [](const Statement& s) {
-        return AnswerRecord{s.getText(0), s.getText(1), s.getDouble(2),
-                            static_cast<int>(s.getInt(3)), s.getText(4)};
-    });
+    stmt->bindAll(status);
+    auto list = collect<EvaluationRecord>(*stmt, readEvaluation);
     if (!list) {
         return tl::unexpected(list.error());
     }
-    e.answers = std::move(*list);
-    return e;
+    for (auto& e : *list) {
+        if (auto loaded = loadAnswers(db, e); !loaded) {
+            return tl::unexpected(loaded.error());
+        }
+    }
+    return list;
 }
 
 Result<std::vector<ReportScoreRow>> submittedScores(Database& db, ReportGrouping by,

@@ -60,6 +60,8 @@ struct AnswerRecord {
     double points = 0;
     int occurrences = 0;
     std::string comment;
+    std::string suggested;        ///< what the tool suggested ("pass" | "fail" | ""), kept as is
+    std::string suggestionReason; ///< why it suggested that
 };
 
 struct EvaluationRecord {
@@ -79,6 +81,10 @@ struct EvaluationRecord {
 [[nodiscard]] Result<std::int64_t> saveEvaluation(Database& db, const EvaluationRecord& evaluation);
 [[nodiscard]] Result<std::optional<EvaluationRecord>>
 loadEvaluation(Database& db, std::int64_t recordingId, const std::string& inspector);
+
+/// Every evaluation with `status` ("draft" or "submitted"), with answers, oldest first.
+[[nodiscard]] Result<std::vector<EvaluationRecord>>
+evaluationsWithStatus(Database& db, const std::string& status);
 
 enum class ReportGrouping { Agent, Team };
 

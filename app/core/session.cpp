@@ -1,5 +1,6 @@
 #include "app/core/session.hpp"
 
+#include <cmath>
 #include <cstdlib>
 #include <map>
 
@@ -22,7 +23,9 @@ CoreError fromScoring(const scoring::ScoringError& e) {
     return CoreError{CoreError::Kind::Scoring, e.detail};
 }
 
-std::string valueName(scoring::AnswerValue v) {
+} // namespace
+
+std::string answerValueName(scoring::AnswerValue v) {
     switch (v) {
     case scoring::AnswerValue::Pass:
         return "pass";
@@ -35,6 +38,8 @@ std::string valueName(scoring::AnswerValue v) {
     }
     return "unanswered";
 }
+
+namespace {
 
 scoring::AnswerValue valueFrom(const std::string& name) {
     if (name == "pass") {
@@ -85,7 +90,7 @@ std::vector<storage::AnswerRecord> toAnswerRecords(const scoring::Answers& answe
         if (a.value == scoring::AnswerValue::Unanswered) {
             continue;
         }
-        out.push_back({id, valueName(a.value), a.points, a.occurrences, a.comment});
+        out.push_back({id, answerValueName(a.value), a.points, a.occurrences, a.comment, "", ""});
     }
     return out;
 }
@@ -123,6 +128,7 @@ CoreResult<Session> Session::open(const std::filesystem::path& dbPath, std::stri
     if (!record) {
         return tl::unexpected(fromStorage(record.error()));
     }
+    checklist->version = record->version; // the database numbers the versions it froze
     return Session(std::move(*db), std::move(inspector), std::move(*checklist), std::move(*record),
                    std::move(*rules));
 }
@@ -197,12 +203,7 @@ CoreResult<CallView> Session::openCall(std::int64_t recordingId) {
     }
     view.segments = std::move(*segments);
 
-    std::vector<scoring::Segment> forMatching;
-    for (const auto& s : view.segments) {
-        forMatching.push_back({speakerFrom(s.speaker), s.startSec, s.endSec, s.text});
-    }
-    view.hits = scoring::PhraseMatcher(m_phraseRules).match(forMatching);
-
+    const auto suggested = suggestionsFor(view.segments, &view.hits);
     auto saved = storage::loadEvaluation(m_db, recordingId, m_inspector);
     if (!saved) {
         return tl::unexpected(fromStorage(saved.error()));
@@ -212,25 +213,82 @@ CoreResult<CallView> Session::openCall(std::int64_t recordingId) {
         const auto& evaluation = **saved;
         view.status = evaluation.status;
         view.answers = fromAnswerRecords(evaluation.answers);
-        if (evaluation.checklistId != m_checklistRecord.id) {
-            auto stored = storage::checklistById(m_db, evaluation.checklistId);
-            if (!stored) {
-                return tl::unexpected(fromStorage(stored.error()));
-            }
-            auto parsed = scoring::parseChecklist(stored->source,
-                                                  fmt::format("stored checklist {}", stored->id));
-            if (!parsed) {
-                return tl::unexpected(fromScoring(parsed.error()));
-            }
-            view.checklist = std::move(*parsed);
+        auto checklist = checklistVersion(evaluation.checklistId);
+        if (!checklist) {
+            return tl::unexpected(checklist.error());
         }
+        view.checklist = std::move(*checklist);
         return view;
     }
-    for (const auto& s : scoring::suggestAnswers(m_checklist, view.hits, scoring::Language::Zh)) {
-        view.answers[s.itemId].value = s.value;
-        view.suggestions[s.itemId] = s.reason;
+    for (const auto& [itemId, s] : suggested) {
+        view.answers[itemId].value = s.value;
+        view.suggestions[itemId] = s.reason;
     }
     return view;
+}
+
+std::map<std::string, Session::Suggested>
+Session::suggestionsFor(const std::vector<storage::SegmentRecord>& segments,
+                        std::vector<scoring::PhraseHit>* hits) const {
+    std::vector<scoring::Segment> forMatching;
+    for (const auto& s : segments) {
+        forMatching.push_back({speakerFrom(s.speaker), s.startSec, s.endSec, s.text});
+    }
+    auto found = scoring::PhraseMatcher(m_phraseRules).match(forMatching);
+    std::map<std::string, Suggested> out;
+    for (const auto& s : scoring::suggestAnswers(m_checklist, found, scoring::Language::Zh)) {
+        out[s.itemId] = {s.value, s.reason};
+    }
+    if (hits != nullptr) {
+        *hits = std::move(found);
+    }
+    return out;
+}
+
+CoreResult<scoring::Checklist> Session::checklistVersion(std::int64_t checklistId) {
+    if (checklistId == m_checklistRecord.id) {
+        return m_checklist;
+    }
+    auto stored = storage::checklistById(m_db, checklistId);
+    if (!stored) {
+        return tl::unexpected(fromStorage(stored.error()));
+    }
+    auto parsed =
+        scoring::parseChecklist(stored->source, fmt::format("stored checklist {} version {}",
+                                                            stored->key, stored->version));
+    if (!parsed) {
+        return tl::unexpected(fromScoring(parsed.error()));
+    }
+    parsed->version = stored->version; // the database numbers the versions it froze
+    return std::move(*parsed);
+}
+
+bool RecomputedScore::unchanged() const {
+    if (stored.has_value() != recomputed.has_value()) {
+        return false;
+    }
+    return !stored || std::abs(*stored - *recomputed) < 1e-9;
+}
+
+CoreResult<std::vector<RecomputedScore>> Session::recomputeSubmitted() {
+    auto evaluations = storage::evaluationsWithStatus(m_db, "submitted");
+    if (!evaluations) {
+        return tl::unexpected(fromStorage(evaluations.error()));
+    }
+    std::vector<RecomputedScore> out;
+    for (const auto& e : *evaluations) {
+        auto checklist = checklistVersion(e.checklistId);
+        if (!checklist) {
+            return tl::unexpected(checklist.error());
+        }
+        const auto score = scoring::computeScore(*checklist, fromAnswerRecords(e.answers));
+        RecomputedScore r{e.id, e.recordingId, checklist->version, e.score, std::nullopt};
+        if (score.anyApplicable) {
+            r.recomputed = score.score;
+        }
+        out.push_back(r);
+    }
+    return out;
 }
 
 CoreResult<scoring::ScoreResult>
@@ -258,6 +316,17 @@ Session::saveEvaluation(std::int64_t recordingId, const scoring::Answers& answer
     }
     record.working = score.working;
     record.answers = toAnswerRecords(answers);
+    auto segments = storage::segmentsFor(m_db, recordingId);
+    if (!segments) {
+        return tl::unexpected(fromStorage(segments.error()));
+    }
+    const auto suggested = suggestionsFor(*segments);
+    for (auto& a : record.answers) {
+        if (const auto it = suggested.find(a.itemId); it != suggested.end()) {
+            a.suggested = answerValueName(it->second.value);
+            a.suggestionReason = it->second.reason;
+        }
+    }
     auto saved = storage::saveEvaluation(m_db, record);
     if (!saved) {
         return tl::unexpected(fromStorage(saved.error()));

@@ -47,6 +47,17 @@ struct SampleSummary {
     std::vector<std::string> explanations; ///< one per agent, e.g. "008012 王芳: 2 of 7 calls"
 };
 
+/// A submitted evaluation scored again from its stored answers with the checklist version it was
+/// scored with.
+struct RecomputedScore {
+    std::int64_t evaluationId = 0;
+    std::int64_t recordingId = 0;
+    int checklistVersion = 0;
+    std::optional<double> stored;
+    std::optional<double> recomputed;
+    [[nodiscard]] bool unchanged() const;
+};
+
 struct ReportLine {
     std::string key;
     std::string label;
@@ -85,11 +96,24 @@ public:
     [[nodiscard]] CoreResult<scoring::ScoreResult>
     saveEvaluation(std::int64_t recordingId, const scoring::Answers& answers, bool submit);
 
+    /// Every submitted evaluation scored again with its own checklist version.
+    [[nodiscard]] CoreResult<std::vector<RecomputedScore>> recomputeSubmitted();
+
     /// Submitted evaluations of calls on `callDate`, grouped by agent or team.
     [[nodiscard]] CoreResult<std::vector<ReportLine>> report(storage::ReportGrouping by,
                                                              const std::string& callDate);
 
 private:
+    struct Suggested {
+        scoring::AnswerValue value;
+        std::string reason;
+    };
+    /// What the phrase rules suggest for the call's transcript; the hits go to `hits` if given.
+    [[nodiscard]] std::map<std::string, Suggested>
+    suggestionsFor(const std::vector<storage::SegmentRecord>& segments,
+                   std::vector<scoring::PhraseHit>* hits = nullptr) const;
+    [[nodiscard]] CoreResult<scoring::Checklist> checklistVersion(std::int64_t checklistId);
+
     Session(storage::Database db, std::string inspector, scoring::Checklist checklist,
             storage::ChecklistRecord record, std::vector<scoring::PhraseRule> rules)
         : m_db(std::move(db)), m_inspector(std::move(inspector)), m_checklist(std::move(checklist)),
@@ -104,6 +128,7 @@ private:
 
 /// Answers as stored rows and back.
 [[nodiscard]] std::vector<storage::AnswerRecord> toAnswerRecords(const scoring::Answers& answers);
+[[nodiscard]] std::string answerValueName(scoring::AnswerValue value);
 [[nodiscard]] scoring::Answers fromAnswerRecords(const std::vector<storage::AnswerRecord>& rows);
 
 } // namespace callqc::core

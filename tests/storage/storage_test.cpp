@@ -1,10 +1,12 @@
 #include <filesystem>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "storage/call_store.hpp"
 #include "storage/csv.hpp"
 #include "storage/database.hpp"
+#include "storage/migrations.hpp"
 #include "storage/review_store.hpp"
 #include "storage/transcript.hpp"
 
@@ -69,7 +71,8 @@ TEST(Database, migratesToTheLatestVersionWithWal) {
     {
         auto db = Database::open(path);
         ASSERT_TRUE(db) << db.error().detail;
-        EXPECT_EQ(db->schemaVersion(), 1);
+        EXPECT_EQ(db->schemaVersion(), 2);
+        EXPECT_EQ(migrations().size(), 2u);
         auto mode = db->prepare("PRAGMA journal_mode");
         ASSERT_TRUE(mode);
         ASSERT_TRUE(*mode->step());
@@ -77,7 +80,46 @@ TEST(Database, migratesToTheLatestVersionWithWal) {
     }
     auto again = Database::open(path);
     ASSERT_TRUE(again);
-    EXPECT_EQ(again->schemaVersion(), 1);
+    EXPECT_EQ(again->schemaVersion(), 2);
+}
+
+TEST(Database, upgradesAVersionOneDatabaseKeepingItsRows) {
+    const auto path = std::filesystem::path(CALLQC_TEST_TMP) / "upgrade.db";
+    std::filesystem::create_directories(path.parent_path());
+    std::filesystem::remove(path);
+    {
+        // A database as version 1 of the program left it, built with version 1's own step.
+        sqlite3* raw = nullptr;
+        ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+        ASSERT_EQ(sqlite3_exec(raw, migrations()[0].c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+        ASSERT_EQ(
+            sqlite3_exec(raw,
+                         "PRAGMA user_version = 1;"
+                         "INSERT INTO teams(name) VALUES ('一组');"
+                         "INSERT INTO agents(employee_no, name, team_id) VALUES ('001', 'a', 1);"
+                         "INSERT INTO recordings(call_id, agent_id, start_time, call_date, "
+                         "duration_sec, file_path, file_size, sha256, codec, container, "
+                         "sample_rate, channels) VALUES ('C1', 1, '2026-11-25 09:00:00', "
+                         "'2026-11-25', 10, '/x.wav', 1, 'h', 'pcm', 'wav', 8000, 1);"
+                         "INSERT INTO checklists(checklist_key, version, name, source, "
+                         "fingerprint) VALUES ('k', 1, 'n', 's', 'f');"
+                         "INSERT INTO evaluations(recording_id, checklist_id, inspector, "
+                         "status, score) VALUES (1, 1, 'qc', 'submitted', 90);"
+                         "INSERT INTO evaluation_answers(evaluation_id, item_id, value) "
+                         "VALUES (1, '1.1', 'pass');",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+        sqlite3_close(raw);
+    }
+    auto db = Database::open(path);
+    ASSERT_TRUE(db) << db.error().detail;
+    EXPECT_EQ(db->schemaVersion(), 2);
+    auto loaded = loadEvaluation(*db, 1, "qc");
+    ASSERT_TRUE(loaded && loaded->has_value());
+    EXPECT_EQ((*loaded)->score, 90.0);
+    ASSERT_EQ((*loaded)->answers.size(), 1u);
+    EXPECT_EQ((*loaded)->answers[0].value, "pass");
+    EXPECT_EQ((*loaded)->answers[0].suggested, "");
 }
 
 TEST(Database, refusesASchemaNewerThanItKnows) {
@@ -195,7 +237,8 @@ TEST(ReviewStore, queueEvaluationsAndReportRows) {
     e.inspector = "qc1";
     e.status = "draft";
     e.score = 80;
-    e.answers = {{"1.1", "pass", 0, 0, ""}, {"1.3", "fail", 0, 0, "说了我不清楚"}};
+    e.answers = {{"1.1", "pass", 0, 0, "", "pass", "4 种礼貌用语"},
+                 {"1.3", "fail", 0, 0, "说了我不清楚", "pass", "未发现服务忌语"}};
     ASSERT_TRUE(saveEvaluation(db, e));
     e.status = "submitted";
     e.score = 75;
@@ -212,6 +255,15 @@ TEST(ReviewStore, queueEvaluationsAndReportRows) {
     EXPECT_FALSE((*loaded)->submittedAt.empty());
     ASSERT_EQ((*loaded)->answers.size(), 2u);
     EXPECT_EQ((*loaded)->answers[1].comment, "说了我不清楚");
+    EXPECT_EQ((*loaded)->answers[1].suggested, "pass"); // overridden by the inspector
+    EXPECT_EQ((*loaded)->answers[0].suggestionReason, "4 种礼貌用语");
+
+    auto submitted = evaluationsWithStatus(db, "submitted");
+    ASSERT_TRUE(submitted);
+    ASSERT_EQ(submitted->size(), 1u);
+    EXPECT_EQ((*submitted)[0].recordingId, c1);
+    EXPECT_EQ((*submitted)[0].answers.size(), 2u);
+    EXPECT_TRUE(evaluationsWithStatus(db, "draft")->empty());
 
     auto byAgent = submittedScores(db, ReportGrouping::Agent, "2026-11-25");
     ASSERT_TRUE(byAgent);
