@@ -1,8 +1,12 @@
 #pragma once
 
+#include <filesystem>
 #include <string_view>
 
+#include <tl/expected.hpp>
+
 #include "scoring/language.hpp"
+#include "scoring/scoring_error.hpp"
 
 namespace callqc::scoring {
 
@@ -23,6 +27,13 @@ struct GradeThresholds {
 };
 
 // The grade of an average score. Contract: thresholds.isValid().
+// Reads thresholds from TOML: `qualified`, `c`, `b`, `a` (numbers 0..100, ascending); a missing
+// key keeps the manual's default. Errors name the source, line and key.
+[[nodiscard]] tl::expected<GradeThresholds, ScoringError>
+parseGradeThresholds(std::string_view toml, std::string_view sourceName);
+[[nodiscard]] tl::expected<GradeThresholds, ScoringError>
+loadGradeThresholds(const std::filesystem::path& path);
+
 [[nodiscard]] Grade gradeFor(double score, const GradeThresholds& thresholds = {});
 
 // "实习" / "Trainee", "达标" / "Qualified", "C级" / "C", ...

@@ -118,6 +118,10 @@ CoreResult<Session> Session::open(const std::filesystem::path& dbPath, std::stri
     if (!rules) {
         return tl::unexpected(fromScoring(rules.error()));
     }
+    auto grades = scoring::loadGradeThresholds(assetsDir() / "checklists" / "grades.toml");
+    if (!grades) {
+        return tl::unexpected(fromScoring(grades.error()));
+    }
     storage::ChecklistRecord wanted{0,
                                     checklist->id,
                                     checklist->version,
@@ -346,7 +350,8 @@ CoreResult<std::vector<ReportLine>> Session::report(storage::ReportGrouping by,
     }
     std::vector<ReportLine> out;
     for (const auto& g : scoring::summarize(scored)) {
-        out.push_back({g.groupKey, g.groupLabel, static_cast<int>(g.count), g.mean, g.min, g.max});
+        out.push_back({g.groupKey, g.groupLabel, static_cast<int>(g.count), g.mean, g.min, g.max,
+                       scoring::gradeFor(g.mean, m_grades)});
     }
     return out;
 }

@@ -10,6 +10,7 @@
 #include "app/core/core_error.hpp"
 #include "audio/analysis.hpp"
 #include "scoring/checklist.hpp"
+#include "scoring/grades.hpp"
 #include "scoring/phrases.hpp"
 #include "scoring/score.hpp"
 #include "storage/call_store.hpp"
@@ -65,6 +66,7 @@ struct ReportLine {
     double mean = 0;
     double min = 0;
     double max = 0;
+    scoring::Grade grade = scoring::Grade::Trainee; ///< of the mean, by the configured bands
 };
 
 /// One user's working session on one database: the use cases both front ends call.
@@ -124,6 +126,7 @@ private:
     scoring::Checklist m_checklist;
     storage::ChecklistRecord m_checklistRecord;
     std::vector<scoring::PhraseRule> m_phraseRules;
+    scoring::GradeThresholds m_grades;
 };
 
 /// Answers as stored rows and back.

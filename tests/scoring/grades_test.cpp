@@ -1,3 +1,5 @@
+#include <filesystem>
+
 #include <gtest/gtest.h>
 
 #include "scoring/grades.hpp"
@@ -42,6 +44,39 @@ TEST(Grades, namesInBothLanguages) {
     EXPECT_EQ(callqc::scoring::gradeName(Grade::Trainee, Language::En), "Trainee");
     EXPECT_EQ(callqc::scoring::gradeName(Grade::C, Language::Zh), "C级");
     EXPECT_EQ(callqc::scoring::gradeName(Grade::A, Language::En), "A");
+}
+
+} // namespace
+
+namespace {
+
+using callqc::scoring::parseGradeThresholds;
+
+TEST(GradeThresholdsFile, defaultFileHoldsTheManualsBands) {
+    auto loaded = callqc::scoring::loadGradeThresholds(std::filesystem::path(CALLQC_SOURCE_DIR) /
+                                                       "assets/checklists/grades.toml");
+    ASSERT_TRUE(loaded) << loaded.error().detail;
+    EXPECT_EQ(loaded->qualified, 75);
+    EXPECT_EQ(loaded->c, 85);
+    EXPECT_EQ(loaded->b, 90);
+    EXPECT_EQ(loaded->a, 95);
+}
+
+TEST(GradeThresholdsFile, missingKeysKeepTheDefaults) {
+    auto parsed = parseGradeThresholds("a = 98\n", "g.toml");
+    ASSERT_TRUE(parsed) << parsed.error().detail;
+    EXPECT_EQ(parsed->qualified, 75);
+    EXPECT_EQ(parsed->a, 98);
+}
+
+TEST(GradeThresholdsFile, errorsNameFileLineAndKey) {
+    EXPECT_EQ(parseGradeThresholds("qualified = 75\nc = 85\nb = 80\n", "g.toml").error().detail,
+              "g.toml:3: grades: must not be below c (85)");
+    EXPECT_EQ(parseGradeThresholds("\na = 101\n", "g.toml").error().detail,
+              "g.toml:2: grades: must be between 0 and 100");
+    EXPECT_EQ(parseGradeThresholds("d = 50\n", "g.toml").error().field, "d");
+    EXPECT_FALSE(parseGradeThresholds("a = \"high\"\n", "g.toml"));
+    EXPECT_FALSE(parseGradeThresholds("a = [\n", "g.toml"));
 }
 
 } // namespace

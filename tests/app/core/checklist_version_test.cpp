@@ -59,10 +59,9 @@ class ChecklistVersions : public ::testing::Test {
 protected:
     void SetUp() override {
         m_root = tests::freshDir("versions");
-        fs::create_directories(m_root / "assets" / "checklists");
-        const auto source = fs::path(CALLQC_SOURCE_DIR) / "assets" / "checklists";
-        fs::copy_file(source / "default.toml", checklistFile());
-        fs::copy_file(source / "phrases.toml", m_root / "assets" / "checklists" / "phrases.toml");
+        fs::create_directories(m_root / "assets");
+        fs::copy(fs::path(CALLQC_SOURCE_DIR) / "assets" / "checklists",
+                 m_root / "assets" / "checklists");
         ::setenv("CALLQC_ASSETS", (m_root / "assets").c_str(), 1);
         m_db = m_root / "qc.db";
         auto db = storage::Database::open(m_db);
