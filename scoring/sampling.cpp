@@ -1,6 +1,7 @@
 #include "scoring/sampling.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <tuple>
@@ -15,27 +16,59 @@ namespace callqc::scoring {
 
 namespace {
 
-constexpr std::string_view kRandomReason = "random";
-
 std::uint64_t rotl(std::uint64_t x, int k) {
     return (x << k) | (x >> (64 - k));
 }
 
-std::string explain(const AgentSample& agent, const SampleRules& rules, Language language) {
+struct AgentFacts {
+    bool focus = false;
+    std::optional<int> daysSinceHire;
+};
+
+bool isNewHire(const AgentFacts& facts, const SampleRules& rules) {
+    return facts.daysSinceHire && *facts.daysSinceHire >= 0 &&
+           *facts.daysSinceHire <= rules.newHireDays;
+}
+
+std::string explainAgent(const AgentSample& agent, const SampleRules& rules, Language language) {
     const bool zh = language == Language::Zh;
     std::string text;
-    if (agent.eligible == 0) {
+    if (agent.wanted > 0 && agent.eligible == 0) {
         text = zh ? fmt::format("没有可抽的录音,种子 {}", rules.seed)
                   : fmt::format("no eligible calls, seed {}", rules.seed);
-    } else if (agent.picked == agent.eligible && agent.eligible < rules.perAgent) {
+    } else if (agent.eligible < agent.wanted) {
         text = zh ? fmt::format("共 {} 通,少于 {} 通,全部抽取,种子 {}", agent.eligible,
-                                rules.perAgent, rules.seed)
+                                agent.wanted, rules.seed)
                   : fmt::format("all {} of {} calls (fewer than {}), seed {}", agent.picked,
-                                agent.eligible, rules.perAgent, rules.seed);
+                                agent.eligible, agent.wanted, rules.seed);
     } else {
         text =
             zh ? fmt::format("{} 通中抽取 {} 通,种子 {}", agent.eligible, agent.picked, rules.seed)
                : fmt::format("{} of {} calls, seed {}", agent.picked, agent.eligible, rules.seed);
+    }
+    const bool focusExtra = agent.focus && rules.extraFocus > 0;
+    const bool newHireExtra = agent.newHire && rules.extraNewHire > 0;
+    if (rules.perAgent > 0 && (focusExtra || newHireExtra)) {
+        text += zh ? fmt::format(";配额 {}", rules.perAgent)
+                   : fmt::format("; quota {}", rules.perAgent);
+        if (focusExtra) {
+            text += zh ? fmt::format(" + 重点监听 {}", rules.extraFocus)
+                       : fmt::format(" + {} focus agent", rules.extraFocus);
+        }
+        if (newHireExtra) {
+            text += zh ? fmt::format(" + 新员工 {}(入职 {} 天)", rules.extraNewHire,
+                                     *agent.daysSinceHire)
+                       : fmt::format(" + {} new hire ({} days since hire)", rules.extraNewHire,
+                                     *agent.daysSinceHire);
+        }
+    }
+    if (agent.complaints > 0) {
+        text += zh ? fmt::format(";另抽投诉录音 {} 通", agent.complaints)
+                   : fmt::format("; plus {} with a complaint", agent.complaints);
+    }
+    if (agent.alreadyEvaluated > 0) {
+        text += zh ? fmt::format(";{} 通已评过未抽", agent.alreadyEvaluated)
+                   : fmt::format("; {} already evaluated skipped", agent.alreadyEvaluated);
     }
     if (agent.tooShort > 0) {
         text += zh ? fmt::format(";{} 通短于 {} 秒未抽", agent.tooShort,
@@ -44,6 +77,31 @@ std::string explain(const AgentSample& agent, const SampleRules& rules, Language
                                  formatPoints(rules.minDurationSec));
     }
     return text;
+}
+
+std::string explainPick(std::string_view reason, const AgentSample& agent, const SampleRules& rules,
+                        Language language) {
+    const bool zh = language == Language::Zh;
+    if (reason == kReasonComplaint) {
+        return zh ? std::string("客户投诉:投诉录音全部抽检")
+                  : std::string("customer complaint: every complained-of call is inspected");
+    }
+    if (reason == kReasonFocus) {
+        return zh ? fmt::format("重点监听座席:加抽 {} 通", rules.extraFocus)
+                  : fmt::format("focus agent: {} extra calls", rules.extraFocus);
+    }
+    if (reason == kReasonNewHire) {
+        return zh ? fmt::format("新员工(入职 {} 天):加抽 {} 通", *agent.daysSinceHire,
+                                rules.extraNewHire)
+                  : fmt::format("new hire ({} days since hire): {} extra calls",
+                                *agent.daysSinceHire, rules.extraNewHire);
+    }
+    return zh ? fmt::format("随机抽样:每位座席每天 {} 通,种子 {}", rules.perAgent, rules.seed)
+              : fmt::format("random: {} a day per agent, seed {}", rules.perAgent, rules.seed);
+}
+
+std::size_t nonNegative(int value) {
+    return value > 0 ? static_cast<std::size_t>(value) : 0;
 }
 
 } // namespace
@@ -101,13 +159,25 @@ SamplePlan planSample(const std::vector<SampleCandidate>& calls, const SampleRul
                  sorted.end());
 
     struct AgentCalls {
-        std::vector<const SampleCandidate*> eligible; // by call id
+        std::vector<const SampleCandidate*> eligible;   // by call id
+        std::vector<const SampleCandidate*> complaints; // by call id
         int tooShort = 0;
+        int alreadyEvaluated = 0;
+        AgentFacts facts;
     };
     std::map<std::string, AgentCalls, std::less<>> byAgent;
     for (const SampleCandidate* call : sorted) {
         AgentCalls& agent = byAgent[call->agentId];
-        if (call->durationSec >= rules.minDurationSec) {
+        agent.facts.focus = agent.facts.focus || call->focusAgent;
+        if (call->daysSinceHire &&
+            (!agent.facts.daysSinceHire || *call->daysSinceHire < *agent.facts.daysSinceHire)) {
+            agent.facts.daysSinceHire = call->daysSinceHire;
+        }
+        if (call->alreadyEvaluated) {
+            ++agent.alreadyEvaluated;
+        } else if (call->complaint) {
+            agent.complaints.push_back(call);
+        } else if (call->durationSec >= rules.minDurationSec) {
             agent.eligible.push_back(call);
         } else {
             ++agent.tooShort;
@@ -116,34 +186,102 @@ SamplePlan planSample(const std::vector<SampleCandidate>& calls, const SampleRul
 
     SamplePlan plan;
     for (auto& [agentId, agentCalls] : byAgent) {
-        std::vector<const SampleCandidate*>& pool = agentCalls.eligible;
-        const std::size_t wanted =
-            rules.perAgent > 0 ? static_cast<std::size_t>(rules.perAgent) : 0;
-        const std::size_t count = std::min(wanted, pool.size());
-
-        // Partial Fisher-Yates shuffle (Durstenfeld): the first `count` slots become a uniform
-        // random subset of the pool.
-        std::uint64_t agentSeed = rules.seed ^ detail::fnv1a64(agentId);
-        SampleRng rng(splitmix64(agentSeed));
-        for (std::size_t i = 0; i < count; ++i) {
-            const std::size_t j = i + static_cast<std::size_t>(rng.below(pool.size() - i));
-            std::swap(pool[i], pool[j]);
-        }
-        std::vector<const SampleCandidate*> chosen(
-            pool.begin(), pool.begin() + static_cast<std::ptrdiff_t>(count));
-        std::sort(chosen.begin(), chosen.end(),
-                  [](const auto* a, const auto* b) { return a->callId < b->callId; });
-        for (const SampleCandidate* call : chosen) {
-            plan.picks.push_back({call->callId, call->agentId, std::string(kRandomReason)});
-        }
-
         AgentSample summary;
         summary.agentId = agentId;
+        summary.focus = agentCalls.facts.focus;
+        summary.newHire = isNewHire(agentCalls.facts, rules);
+        summary.daysSinceHire = agentCalls.facts.daysSinceHire;
+
+        const std::size_t base = nonNegative(rules.perAgent);
+        const std::size_t focusExtra =
+            base > 0 && summary.focus ? nonNegative(rules.extraFocus) : 0;
+        const std::size_t newHireExtra =
+            base > 0 && summary.newHire ? nonNegative(rules.extraNewHire) : 0;
+        const std::size_t wanted = base + focusExtra + newHireExtra;
+
+        std::vector<const SampleCandidate*>& pool = agentCalls.eligible;
+        std::stable_sort(pool.begin(), pool.end(), [](const auto* a, const auto* b) {
+            return a->startSecOfDay < b->startSecOfDay;
+        });
+        std::uint64_t agentSeed = rules.seed ^ detail::fnv1a64(agentId);
+        SampleRng rng(splitmix64(agentSeed));
+
+        // Systematic sampling with a random start (Cochran, Sampling Techniques, 3rd ed., ch. 8),
+        // in integer arithmetic: the points u, u + M, ..., u + (q - 1) M on [0, qM), each mapped
+        // to the call whose slot [iq, iq + q) holds it.
+        std::vector<const SampleCandidate*> chosen;
+        if (wanted >= pool.size()) {
+            chosen = pool;
+        } else if (wanted > 0) {
+            const std::size_t size = pool.size();
+            const auto start = static_cast<std::size_t>(rng.below(size));
+            for (std::size_t k = 0; k < wanted; ++k) {
+                chosen.push_back(pool[(start + k * size) / wanted]);
+            }
+        }
+        // Fisher-Yates (Durstenfeld) shuffle, so the labels below fall on random picks.
+        for (std::size_t i = chosen.size(); i > 1; --i) {
+            const auto j = static_cast<std::size_t>(rng.below(i));
+            std::swap(chosen[i - 1], chosen[j]);
+        }
+
         summary.eligible = static_cast<int>(pool.size());
         summary.tooShort = agentCalls.tooShort;
-        summary.picked = static_cast<int>(count);
-        summary.explanation = explain(summary, rules, language);
+        summary.alreadyEvaluated = agentCalls.alreadyEvaluated;
+        summary.complaints = static_cast<int>(agentCalls.complaints.size());
+        summary.wanted = static_cast<int>(wanted);
+        summary.picked = static_cast<int>(chosen.size());
+        summary.explanation = explainAgent(summary, rules, language);
+
+        std::vector<SamplePick> agentPicks;
+        for (std::size_t i = 0; i < chosen.size(); ++i) {
+            const std::string_view reason = i < base                ? kReasonRandom
+                                            : i < base + focusExtra ? kReasonFocus
+                                                                    : kReasonNewHire;
+            agentPicks.push_back({chosen[i]->callId,
+                                  agentId,
+                                  std::string(reason),
+                                  explainPick(reason, summary, rules, language),
+                                  {}});
+        }
+        for (const SampleCandidate* call : agentCalls.complaints) {
+            agentPicks.push_back({call->callId,
+                                  agentId,
+                                  std::string(kReasonComplaint),
+                                  explainPick(kReasonComplaint, summary, rules, language),
+                                  {}});
+        }
+        std::sort(agentPicks.begin(), agentPicks.end(),
+                  [](const auto& a, const auto& b) { return a.callId < b.callId; });
+        std::move(agentPicks.begin(), agentPicks.end(), std::back_inserter(plan.picks));
+
+        if (wanted > pool.size()) {
+            plan.shortfalls.push_back({agentId, summary.wanted, summary.eligible});
+        }
         plan.agents.push_back(std::move(summary));
+    }
+
+    std::vector<std::string> inspectors = rules.inspectors;
+    std::sort(inspectors.begin(), inspectors.end());
+    inspectors.erase(std::unique(inspectors.begin(), inspectors.end()), inspectors.end());
+    if (!inspectors.empty()) {
+        std::uint64_t dealSeed = rules.seed ^ detail::fnv1a64("inspectors");
+        SampleRng rng(splitmix64(dealSeed));
+        for (std::size_t i = inspectors.size(); i > 1; --i) {
+            const auto j = static_cast<std::size_t>(rng.below(i));
+            std::swap(inspectors[i - 1], inspectors[j]);
+        }
+        // Runs of ceil(P / I) for the first P % I inspectors, floor(P / I) for the rest.
+        const std::size_t total = plan.picks.size();
+        const std::size_t share = total / inspectors.size();
+        const std::size_t larger = total % inspectors.size();
+        std::size_t next = 0;
+        for (std::size_t who = 0; who < inspectors.size(); ++who) {
+            const std::size_t run = share + (who < larger ? 1 : 0);
+            for (std::size_t i = 0; i < run; ++i) {
+                plan.picks[next++].inspector = inspectors[who];
+            }
+        }
     }
     return plan;
 }

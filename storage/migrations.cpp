@@ -116,6 +116,15 @@ CREATE TABLE evaluation_answers (
 ALTER TABLE evaluation_answers ADD COLUMN suggested TEXT NOT NULL DEFAULT '';
 ALTER TABLE evaluation_answers ADD COLUMN suggestion_reason TEXT NOT NULL DEFAULT '';
 )sql",
+        // 3: what the sampling plan weighs: focus agents, new hires, complaints; a batch is split
+        // among several inspectors, so it records who drew it.
+        R"sql(
+ALTER TABLE agents ADD COLUMN focus INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE agents ADD COLUMN hire_date TEXT NOT NULL DEFAULT '';  -- 'YYYY-MM-DD' or ''
+ALTER TABLE recordings ADD COLUMN complaint INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sample_batches RENAME COLUMN inspector TO created_by;
+ALTER TABLE queue_items ADD COLUMN explanation TEXT NOT NULL DEFAULT '';
+)sql",
     };
     return steps;
 }

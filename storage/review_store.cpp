@@ -87,26 +87,26 @@ Result<ChecklistRecord> checklistById(Database& db, std::int64_t id) {
 }
 
 Result<std::int64_t> createBatch(Database& db, const std::string& callDate, int perAgent,
-                                 std::uint64_t seed, const std::string& inspector,
+                                 std::uint64_t seed, const std::string& createdBy,
                                  const std::vector<QueuePick>& picks) {
     return db.transaction([&]() -> Result<std::int64_t> {
-        auto batch = db.prepare("INSERT INTO sample_batches(call_date, per_agent, seed, inspector) "
-                                "VALUES (?, ?, ?, ?)");
+        auto batch = db.prepare("INSERT INTO sample_batches(call_date, per_agent, seed, "
+                                "created_by) VALUES (?, ?, ?, ?)");
         if (!batch) {
             return tl::unexpected(batch.error());
         }
-        batch->bindAll(callDate, perAgent, static_cast<std::int64_t>(seed), inspector);
+        batch->bindAll(callDate, perAgent, static_cast<std::int64_t>(seed), createdBy);
         if (auto ok = batch->run(); !ok) {
             return tl::unexpected(ok.error());
         }
         const std::int64_t batchId = db.lastInsertId();
-        auto item = db.prepare("INSERT INTO queue_items(batch_id, recording_id, inspector, reason) "
-                               "VALUES (?, ?, ?, ?)");
+        auto item = db.prepare("INSERT INTO queue_items(batch_id, recording_id, inspector, reason, "
+                               "explanation) VALUES (?, ?, ?, ?, ?)");
         if (!item) {
             return tl::unexpected(item.error());
         }
         for (const auto& pick : picks) {
-            item->bindAll(batchId, pick.recordingId, inspector, pick.reason);
+            item->bindAll(batchId, pick.recordingId, pick.inspector, pick.reason, pick.explanation);
             if (auto ok = item->run(); !ok) {
                 return tl::unexpected(ok.error());
             }
@@ -115,11 +115,74 @@ Result<std::int64_t> createBatch(Database& db, const std::string& callDate, int 
     });
 }
 
+Result<std::vector<SampleCandidateRow>> sampleCandidates(Database& db,
+                                                         const std::string& callDate) {
+    auto stmt = db.prepare(
+        "SELECT r.id, r.call_id, a.employee_no, r.start_time, r.duration_sec, r.complaint, "
+        "EXISTS (SELECT 1 FROM evaluations e WHERE e.recording_id = r.id), a.focus, a.hire_date "
+        "FROM recordings r JOIN agents a ON a.id = r.agent_id WHERE r.call_date = ? "
+        "ORDER BY r.call_id");
+    if (!stmt) {
+        return tl::unexpected(stmt.error());
+    }
+    stmt->bindAll(callDate);
+    return collect<SampleCandidateRow>(*stmt, [](const Statement& s) {
+        return SampleCandidateRow{s.getInt(0),      s.getText(1),     s.getText(2),
+                                  s.getText(3),     s.getDouble(4),   s.getInt(5) != 0,
+                                  s.getInt(6) != 0, s.getInt(7) != 0, s.getText(8)};
+    });
+}
+
+namespace {
+
+Result<void> updateOne(Database& db, std::string_view sql, std::string_view what,
+                       const std::string& key, auto value) {
+    auto stmt = db.prepare(sql);
+    if (!stmt) {
+        return tl::unexpected(stmt.error());
+    }
+    stmt->bindAll(value, key);
+    if (auto ok = stmt->run(); !ok) {
+        return ok;
+    }
+    auto changed = db.prepare("SELECT changes()");
+    if (!changed) {
+        return tl::unexpected(changed.error());
+    }
+    if (auto row = changed->step(); !row) {
+        return tl::unexpected(row.error());
+    }
+    if (changed->getInt(0) == 0) {
+        return tl::unexpected(
+            StorageError{StorageError::Kind::NotFound, fmt::format("no {} \"{}\"", what, key)});
+    }
+    return {};
+}
+
+} // namespace
+
+Result<void> setAgentFocus(Database& db, const std::string& employeeNo, bool focus) {
+    return updateOne(db, "UPDATE agents SET focus = ? WHERE employee_no = ?", "agent", employeeNo,
+                     focus ? 1 : 0);
+}
+
+Result<void> setAgentHireDate(Database& db, const std::string& employeeNo,
+                              const std::string& hireDate) {
+    return updateOne(db, "UPDATE agents SET hire_date = ? WHERE employee_no = ?", "agent",
+                     employeeNo, hireDate);
+}
+
+Result<void> setComplaint(Database& db, const std::string& callId, bool complaint) {
+    return updateOne(db, "UPDATE recordings SET complaint = ? WHERE call_id = ?", "call", callId,
+                     complaint ? 1 : 0);
+}
+
 Result<std::vector<QueueRow>> queueFor(Database& db, const std::string& inspector,
                                        const std::optional<std::string>& callDate) {
     auto stmt = db.prepare(
         "SELECT r.id, r.call_id, r.call_date, r.start_time, a.employee_no, a.name, "
-        "COALESCE(t.name, ''), r.duration_sec, MIN(q.reason), COALESCE(e.status, ''), e.score, "
+        "COALESCE(t.name, ''), r.duration_sec, MIN(q.reason), MIN(q.explanation), "
+        "COALESCE(e.status, ''), e.score, "
         "COALESCE(json_array_length(p.dead_air), 0), COALESCE(json_array_length(p.overtalk), 0) "
         "FROM queue_items q JOIN recordings r ON r.id = q.recording_id "
         "JOIN agents a ON a.id = r.agent_id LEFT JOIN teams t ON t.id = a.team_id "
@@ -142,12 +205,13 @@ Result<std::vector<QueueRow>> queueFor(Database& db, const std::string& inspecto
         q.team = s.getText(6);
         q.durationSec = s.getDouble(7);
         q.reason = s.getText(8);
-        q.status = s.getText(9);
-        if (!s.isNull(10)) {
-            q.score = s.getDouble(10);
+        q.explanation = s.getText(9);
+        q.status = s.getText(10);
+        if (!s.isNull(11)) {
+            q.score = s.getDouble(11);
         }
-        q.deadAirCount = static_cast<int>(s.getInt(11));
-        q.overtalkCount = static_cast<int>(s.getInt(12));
+        q.deadAirCount = static_cast<int>(s.getInt(12));
+        q.overtalkCount = static_cast<int>(s.getInt(13));
         return q;
     });
 }

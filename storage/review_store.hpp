@@ -25,13 +25,40 @@ struct ChecklistRecord {
 struct QueuePick {
     std::int64_t recordingId = 0;
     std::string reason;
+    std::string inspector;   ///< whose queue the call goes to
+    std::string explanation; ///< why, for people
 };
 
-/// Stores a sample batch and its queue items in one transaction; returns the batch id.
+/// Stores a sample batch drawn by `createdBy` and its queue items in one transaction; returns the
+/// batch id.
 [[nodiscard]] Result<std::int64_t> createBatch(Database& db, const std::string& callDate,
                                                int perAgent, std::uint64_t seed,
-                                               const std::string& inspector,
+                                               const std::string& createdBy,
                                                const std::vector<QueuePick>& picks);
+
+/// A call of the day as the sampling plan sees it.
+struct SampleCandidateRow {
+    std::int64_t recordingId = 0;
+    std::string callId;
+    std::string agentNo;
+    std::string startTime; ///< 'YYYY-MM-DD HH:MM:SS'
+    double durationSec = 0;
+    bool complaint = false;
+    bool evaluated = false; ///< has an evaluation (draft or submitted) by anyone
+    bool focusAgent = false;
+    std::string hireDate; ///< 'YYYY-MM-DD' or empty
+};
+
+[[nodiscard]] Result<std::vector<SampleCandidateRow>> sampleCandidates(Database& db,
+                                                                       const std::string& callDate);
+
+/// Flags an agent for focused listening (重点监听) or clears it; NotFound for an unknown agent.
+[[nodiscard]] Result<void> setAgentFocus(Database& db, const std::string& employeeNo, bool focus);
+/// Sets an agent's hire date ('YYYY-MM-DD'); NotFound for an unknown agent.
+[[nodiscard]] Result<void> setAgentHireDate(Database& db, const std::string& employeeNo,
+                                            const std::string& hireDate);
+/// Marks a call as having received a customer complaint, or clears it; NotFound when unknown.
+[[nodiscard]] Result<void> setComplaint(Database& db, const std::string& callId, bool complaint);
 
 struct QueueRow {
     std::int64_t recordingId = 0;
@@ -42,7 +69,8 @@ struct QueueRow {
     std::string agentName;
     std::string team;
     double durationSec = 0;
-    std::string reason;
+    std::string reason; ///< code: "random", "focus", "new_hire", "complaint"
+    std::string explanation;
     std::string status; ///< "" (not started), "draft" or "submitted"
     std::optional<double> score;
     int deadAirCount = 0;

@@ -1,6 +1,8 @@
 #include "app/core/session.hpp"
 
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 
@@ -146,9 +148,48 @@ Session::queue(const std::optional<std::string>& callDate) {
     return std::move(*rows);
 }
 
-CoreResult<SampleSummary> Session::sampleDay(const std::string& callDate, int perAgent,
-                                             std::uint64_t seed) {
-    auto calls = storage::recordingsOn(m_db, callDate);
+namespace {
+
+/// Days from `from` to `to`, both 'YYYY-MM-DD'; nullopt when either is not a valid date.
+std::optional<int> daysBetween(const std::string& from, const std::string& to) {
+    const auto parse = [](const std::string& text) -> std::optional<std::chrono::sys_days> {
+        int y = 0;
+        unsigned m = 0;
+        unsigned d = 0;
+        if (std::sscanf(text.c_str(), "%4d-%2u-%2u", &y, &m, &d) != 3) {
+            return std::nullopt;
+        }
+        const std::chrono::year_month_day date{std::chrono::year(y), std::chrono::month(m),
+                                               std::chrono::day(d)};
+        if (!date.ok()) {
+            return std::nullopt;
+        }
+        return std::chrono::sys_days(date);
+    };
+    const auto a = parse(from);
+    const auto b = parse(to);
+    if (!a || !b) {
+        return std::nullopt;
+    }
+    return static_cast<int>((*b - *a).count());
+}
+
+int secondsOfDay(const std::string& startTime) {
+    int h = 0;
+    int m = 0;
+    int sec = 0;
+    if (startTime.size() < 19 ||
+        std::sscanf(startTime.c_str() + 11, "%2d:%2d:%2d", &h, &m, &sec) != 3) {
+        return 0;
+    }
+    return h * 3600 + m * 60 + sec;
+}
+
+} // namespace
+
+CoreResult<SampleSummary> Session::sampleDay(const std::string& callDate,
+                                             const SampleOptions& options) {
+    auto calls = storage::sampleCandidates(m_db, callDate);
     if (!calls) {
         return tl::unexpected(fromStorage(calls.error()));
     }
@@ -157,33 +198,62 @@ CoreResult<SampleSummary> Session::sampleDay(const std::string& callDate, int pe
                                         fmt::format("no calls imported for {}", callDate)});
     }
     std::vector<scoring::SampleCandidate> candidates;
-    std::map<std::string, const storage::RecordingRecord*> byCallId;
-    for (const auto& r : *calls) {
-        candidates.push_back({r.callId, r.agentNo, r.durationSec});
-        byCallId[r.callId] = &r;
+    std::map<std::string, std::int64_t> idOf;
+    for (const auto& c : *calls) {
+        scoring::SampleCandidate candidate;
+        candidate.callId = c.callId;
+        candidate.agentId = c.agentNo;
+        candidate.durationSec = c.durationSec;
+        candidate.startSecOfDay = secondsOfDay(c.startTime);
+        candidate.complaint = c.complaint;
+        candidate.alreadyEvaluated = c.evaluated;
+        candidate.focusAgent = c.focusAgent;
+        if (!c.hireDate.empty()) {
+            candidate.daysSinceHire = daysBetween(c.hireDate, callDate);
+        }
+        candidates.push_back(std::move(candidate));
+        idOf[c.callId] = c.recordingId;
     }
-    const auto plan = scoring::planSample(candidates, {perAgent, seed, 0.0}, scoring::Language::Zh);
+    scoring::SampleRules rules;
+    rules.perAgent = options.perAgent;
+    rules.seed = options.seed;
+    rules.minDurationSec = options.minDurationSec;
+    rules.extraFocus = options.extraFocus;
+    rules.extraNewHire = options.extraNewHire;
+    rules.newHireDays = options.newHireDays;
+    rules.inspectors = options.inspectors.empty() ? std::vector{m_inspector} : options.inspectors;
+    const auto plan = scoring::planSample(candidates, rules, scoring::Language::Zh);
+
     std::vector<storage::QueuePick> picks;
+    SampleSummary summary;
     for (const auto& p : plan.picks) {
-        picks.push_back({byCallId.at(p.callId)->id, p.reason});
+        picks.push_back({idOf.at(p.callId), p.reason, p.inspector, p.explanation});
+        ++summary.perInspector[p.inspector];
+        ++summary.perReason[p.reason];
     }
-    auto batch = storage::createBatch(m_db, callDate, perAgent, seed, m_inspector, picks);
+    auto batch =
+        storage::createBatch(m_db, callDate, options.perAgent, options.seed, m_inspector, picks);
     if (!batch) {
         return tl::unexpected(fromStorage(batch.error()));
     }
-    SampleSummary summary{*batch,
-                          callDate,
-                          static_cast<int>(calls->size()),
-                          static_cast<int>(plan.agents.size()),
-                          static_cast<int>(picks.size()),
-                          {}};
+    summary.batchId = *batch;
+    summary.callDate = callDate;
+    summary.calls = static_cast<int>(calls->size());
+    summary.agents = static_cast<int>(plan.agents.size());
+    summary.picked = static_cast<int>(picks.size());
     std::map<std::string, std::string> names;
-    for (const auto& r : *calls) {
-        names[r.agentNo] = r.agentName;
+    if (auto records = storage::recordingsOn(m_db, callDate)) {
+        for (const auto& r : *records) {
+            names[r.agentNo] = r.agentName;
+        }
     }
     for (const auto& a : plan.agents) {
         summary.explanations.push_back(
             fmt::format("{} {}: {}", a.agentId, names[a.agentId], a.explanation));
+    }
+    for (const auto& s : plan.shortfalls) {
+        summary.shortfalls.push_back(fmt::format("{} {}: 应抽 {} 通，只有 {} 通可抽", s.agentId,
+                                                 names[s.agentId], s.wanted, s.eligible));
     }
     return summary;
 }

@@ -39,13 +39,26 @@ struct CallView {
     std::string status;                             ///< "", "draft" or "submitted"
 };
 
+struct SampleOptions {
+    int perAgent = 2;
+    std::uint64_t seed = 1;
+    double minDurationSec = 30; ///< shorter calls are not drawn at random (complaints still are)
+    int extraFocus = 2;         ///< extra calls for agents flagged for focused listening
+    int extraNewHire = 2;       ///< extra calls for agents hired within newHireDays
+    int newHireDays = 30;
+    std::vector<std::string> inspectors; ///< split evenly among these; empty: this session's user
+};
+
 struct SampleSummary {
     std::int64_t batchId = 0;
     std::string callDate;
     int calls = 0;  ///< calls on that day
     int agents = 0; ///< agents with calls that day
     int picked = 0;
-    std::vector<std::string> explanations; ///< one per agent, e.g. "008012 王芳: 2 of 7 calls"
+    std::vector<std::string> explanations;   ///< one per agent, e.g. "008012 王芳: 2 of 7 calls"
+    std::vector<std::string> shortfalls;     ///< agents with fewer eligible calls than their quota
+    std::map<std::string, int> perInspector; ///< picks per inspector
+    std::map<std::string, int> perReason;    ///< picks per reason code
 };
 
 /// A submitted evaluation scored again from its stored answers with the checklist version it was
@@ -86,10 +99,18 @@ public:
     [[nodiscard]] CoreResult<std::vector<storage::QueueRow>>
     queue(const std::optional<std::string>& callDate = std::nullopt);
 
-    /// Picks `perAgent` random calls per agent on `callDate` for this inspector, reproducibly by
-    /// seed, and stores the batch.
+    /// Draws the day's sample by the plan of scoring/sampling.hpp (random calls per agent, extra
+    /// for focus agents and new hires, every complaint, spread over the day, split among the
+    /// inspectors), reproducibly by seed, and stores the batch.
+    [[nodiscard]] CoreResult<SampleSummary> sampleDay(const std::string& callDate,
+                                                      const SampleOptions& options);
     [[nodiscard]] CoreResult<SampleSummary> sampleDay(const std::string& callDate, int perAgent,
-                                                      std::uint64_t seed);
+                                                      std::uint64_t seed) {
+        SampleOptions options;
+        options.perAgent = perAgent;
+        options.seed = seed;
+        return sampleDay(callDate, options);
+    }
 
     [[nodiscard]] CoreResult<CallView> openCall(std::int64_t recordingId);
 

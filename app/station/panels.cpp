@@ -21,6 +21,20 @@ const ImVec4 kCriticalText(1.0f, 0.45f, 0.4f, 1.0f);
 const ImVec4 kSuggestedText(0.95f, 0.75f, 0.3f, 1.0f);
 const ImVec4 kDimText(0.6f, 0.6f, 0.6f, 1.0f);
 
+/// The short badge for a pick's reason code; null for plain random picks.
+const char* reasonBadge(const std::string& reason, const UiText& text) {
+    if (reason == "complaint") {
+        return text.reasonComplaint;
+    }
+    if (reason == "focus") {
+        return text.reasonFocus;
+    }
+    if (reason == "new_hire") {
+        return text.reasonNewHire;
+    }
+    return nullptr;
+}
+
 std::string clock(double seconds) {
     const auto total = static_cast<int>(std::max(0.0, seconds));
     return fmt::format("{:02}:{:02}", total / 60, total % 60);
@@ -347,11 +361,16 @@ void drawQueuePanel(const QueueState& state, QueueActions& actions, const UiText
                 ImGui::SetTooltip("%s\n%s: %s (%s)\n%s: %s\n%s: %s", row.callId.c_str(), text.agent,
                                   row.agentName.c_str(), row.agentNo.c_str(), text.team,
                                   row.team.c_str(), text.reason,
-                                  row.reason == "random" ? text.reasonRandom : row.reason.c_str());
+                                  row.explanation.empty() ? row.reason.c_str()
+                                                          : row.explanation.c_str());
             }
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(clock(row.durationSec).c_str());
             ImGui::TableNextColumn();
+            if (const char* badge = reasonBadge(row.reason, text)) {
+                ImGui::TextColored(kSuggestedText, "%s", badge);
+                ImGui::SameLine();
+            }
             if (row.deadAirCount > 0) {
                 ImGui::TextColored(kDimText, "%s", text.deadAir);
                 ImGui::SameLine();

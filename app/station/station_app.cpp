@@ -199,6 +199,9 @@ std::string StationApp::allText() const {
                           t.duration,
                           t.reason,
                           t.reasonRandom,
+                          t.reasonFocus,
+                          t.reasonNewHire,
+                          t.reasonComplaint,
                           t.deadAir,
                           t.overtalk,
                           t.noCallOpen,
@@ -235,7 +238,7 @@ std::string StationApp::allText() const {
         }
     }
     for (const auto& row : m_queue) {
-        text += row.agentName + row.team;
+        text += row.agentName + row.team + row.explanation;
     }
     return text;
 }

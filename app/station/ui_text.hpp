@@ -20,6 +20,9 @@ struct UiText {
     const char* duration;
     const char* reason;
     const char* reasonRandom;
+    const char* reasonFocus;
+    const char* reasonNewHire;
+    const char* reasonComplaint;
     const char* deadAir;
     const char* overtalk;
     const char* noCallOpen;

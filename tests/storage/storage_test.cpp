@@ -71,8 +71,8 @@ TEST(Database, migratesToTheLatestVersionWithWal) {
     {
         auto db = Database::open(path);
         ASSERT_TRUE(db) << db.error().detail;
-        EXPECT_EQ(db->schemaVersion(), 2);
-        EXPECT_EQ(migrations().size(), 2u);
+        EXPECT_EQ(db->schemaVersion(), 3);
+        EXPECT_EQ(migrations().size(), 3u);
         auto mode = db->prepare("PRAGMA journal_mode");
         ASSERT_TRUE(mode);
         ASSERT_TRUE(*mode->step());
@@ -80,7 +80,7 @@ TEST(Database, migratesToTheLatestVersionWithWal) {
     }
     auto again = Database::open(path);
     ASSERT_TRUE(again);
-    EXPECT_EQ(again->schemaVersion(), 2);
+    EXPECT_EQ(again->schemaVersion(), 3);
 }
 
 TEST(Database, upgradesAVersionOneDatabaseKeepingItsRows) {
@@ -113,7 +113,7 @@ TEST(Database, upgradesAVersionOneDatabaseKeepingItsRows) {
     }
     auto db = Database::open(path);
     ASSERT_TRUE(db) << db.error().detail;
-    EXPECT_EQ(db->schemaVersion(), 2);
+    EXPECT_EQ(db->schemaVersion(), 3);
     auto loaded = loadEvaluation(*db, 1, "qc");
     ASSERT_TRUE(loaded && loaded->has_value());
     EXPECT_EQ((*loaded)->score, 90.0);
@@ -219,7 +219,9 @@ TEST(ReviewStore, queueEvaluationsAndReportRows) {
     addCall(db, "C3", "002", "二组", "2026-11-26 08:00:00");
     const auto checklist = ensureChecklist(db, {0, "default", 1, "默认", "s", "f"});
     ASSERT_TRUE(checklist);
-    auto batch = createBatch(db, "2026-11-25", 1, 42, "qc1", {{c1, "random"}, {c2, "random"}});
+    auto batch =
+        createBatch(db, "2026-11-25", 1, 42, "lead",
+                    {{c1, "random", "qc1", "随机抽样"}, {c2, "complaint", "qc1", "客户投诉"}});
     ASSERT_TRUE(batch) << batch.error().detail;
 
     auto queue = queueFor(db, "qc1", std::nullopt);
@@ -229,6 +231,8 @@ TEST(ReviewStore, queueEvaluationsAndReportRows) {
     EXPECT_EQ((*queue)[0].overtalkCount, 2);
     EXPECT_EQ((*queue)[0].deadAirCount, 1);
     EXPECT_EQ((*queue)[0].status, "");
+    EXPECT_EQ((*queue)[0].reason, "complaint");
+    EXPECT_EQ((*queue)[0].explanation, "客户投诉");
     EXPECT_TRUE(queueFor(db, "someone else", std::nullopt)->empty());
 
     EvaluationRecord e;
@@ -274,6 +278,42 @@ TEST(ReviewStore, queueEvaluationsAndReportRows) {
     ASSERT_TRUE(byTeam);
     EXPECT_EQ((*byTeam)[0].groupLabel, "一组");
     EXPECT_TRUE(submittedScores(db, ReportGrouping::Team, "2026-11-26")->empty());
+}
+
+TEST(ReviewStore, sampleCandidatesCarryFlagsTheSamplerWeighs) {
+    auto db = memoryDb();
+    const auto c1 = addCall(db, "C1", "001", "一组", "2026-11-25 09:00:00");
+    addCall(db, "C2", "002", "一组", "2026-11-25 14:30:00");
+    addCall(db, "C3", "002", "一组", "2026-11-26 08:00:00");
+    ASSERT_TRUE(setAgentFocus(db, "002", true));
+    ASSERT_TRUE(setAgentHireDate(db, "001", "2026-11-01"));
+    ASSERT_TRUE(setComplaint(db, "C2", true));
+    EXPECT_EQ(setAgentFocus(db, "999", true).error().detail, "no agent \"999\"");
+    EXPECT_EQ(setComplaint(db, "C9", true).error().kind, StorageError::Kind::NotFound);
+    const auto checklist = ensureChecklist(db, {0, "default", 1, "默认", "s", "f"});
+    EvaluationRecord e;
+    e.recordingId = c1;
+    e.checklistId = checklist->id;
+    e.inspector = "qc1";
+    e.status = "draft";
+    ASSERT_TRUE(saveEvaluation(db, e));
+
+    auto rows = sampleCandidates(db, "2026-11-25");
+    ASSERT_TRUE(rows) << rows.error().detail;
+    ASSERT_EQ(rows->size(), 2u);
+    const auto& first = (*rows)[0];
+    EXPECT_EQ(first.callId, "C1");
+    EXPECT_EQ(first.agentNo, "001");
+    EXPECT_EQ(first.startTime, "2026-11-25 09:00:00");
+    EXPECT_TRUE(first.evaluated);
+    EXPECT_FALSE(first.complaint);
+    EXPECT_FALSE(first.focusAgent);
+    EXPECT_EQ(first.hireDate, "2026-11-01");
+    const auto& second = (*rows)[1];
+    EXPECT_FALSE(second.evaluated);
+    EXPECT_TRUE(second.complaint);
+    EXPECT_TRUE(second.focusAgent);
+    EXPECT_EQ(second.hireDate, "");
 }
 
 TEST(Csv, parsesQuotesCommasNewlinesBomAndCrlf) {

@@ -55,6 +55,14 @@ scoring::Answers allPassing(const scoring::Checklist& checklist) {
     return answers;
 }
 
+/// The test's calls are 6 s long, under the plan's default minimum.
+SampleOptions shortCalls(int perAgent) {
+    SampleOptions options;
+    options.perAgent = perAgent;
+    options.minDurationSec = 0;
+    return options;
+}
+
 class ChecklistVersions : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -82,8 +90,11 @@ TEST_F(ChecklistVersions, editedChecklistIsANewVersionAndOldScoresStay) {
     {
         auto session = Session::open(m_db, "qc");
         ASSERT_TRUE(session) << session.error().detail;
-        ASSERT_TRUE(session->sampleDay("2026-11-25", 2, 1));
-        firstId = session->queue()->front().recordingId;
+        ASSERT_TRUE(session->sampleDay("2026-11-25", shortCalls(2)));
+        const auto queue = session->queue();
+        ASSERT_TRUE(queue);
+        ASSERT_EQ(queue->size(), 2u);
+        firstId = queue->front().recordingId;
         auto answers = allPassing(session->checklist());
         answers["1.2"].value = scoring::AnswerValue::Fail;
         answers["1.2"].comment = "打断客户";
@@ -103,7 +114,10 @@ TEST_F(ChecklistVersions, editedChecklistIsANewVersionAndOldScoresStay) {
 
     auto session = Session::open(m_db, "qc");
     ASSERT_TRUE(session) << session.error().detail;
-    const auto secondId = session->queue()->back().recordingId;
+    const auto queue = session->queue();
+    ASSERT_TRUE(queue);
+    ASSERT_EQ(queue->size(), 2u);
+    const auto secondId = queue->back().recordingId;
     ASSERT_NE(secondId, firstId);
     auto answers = allPassing(session->checklist());
     answers["1.2"].value = scoring::AnswerValue::Fail;
@@ -134,8 +148,11 @@ TEST_F(ChecklistVersions, editedChecklistIsANewVersionAndOldScoresStay) {
 TEST_F(ChecklistVersions, answersRecordWhatWasSuggested) {
     auto session = Session::open(m_db, "qc");
     ASSERT_TRUE(session);
-    ASSERT_TRUE(session->sampleDay("2026-11-25", 1, 1));
-    const auto id = session->queue()->front().recordingId;
+    ASSERT_TRUE(session->sampleDay("2026-11-25", shortCalls(1)));
+    const auto queue = session->queue();
+    ASSERT_TRUE(queue);
+    ASSERT_EQ(queue->size(), 1u);
+    const auto id = queue->front().recordingId;
     auto view = session->openCall(id);
     ASSERT_TRUE(view);
     ASSERT_TRUE(view->suggestions.contains("1.3")) << "the agent said 我不清楚";
