@@ -22,6 +22,7 @@ constexpr std::string_view kDeduction = "deduction";
 constexpr std::string_view kForbiddenPhrase = "forbidden_phrase";
 constexpr std::string_view kCourtesy = "courtesy";
 constexpr std::string_view kConfirmation = "confirmation";
+constexpr std::string_view kDeadAir = "dead_air";
 
 std::optional<ItemKind> itemKindFromString(std::string_view text) {
     if (text == kPassFail) {
@@ -45,6 +46,9 @@ std::optional<RuleKind> ruleKindFromString(std::string_view text) {
     }
     if (text == kConfirmation) {
         return RuleKind::Confirmation;
+    }
+    if (text == kDeadAir) {
+        return RuleKind::DeadAir;
     }
     return std::nullopt;
 }
@@ -315,8 +319,8 @@ private:
             return tl::unexpected(m_reader.invalid(node.source().begin.line, itemContext, "rule",
                                                    "'rule' must be a table { kind = \"...\" }"));
         }
-        if (auto keys =
-                m_reader.checkKeys(*table, {"kind", "min_distinct", "phrase_rules"}, context);
+        if (auto keys = m_reader.checkKeys(
+                *table, {"kind", "min_distinct", "phrase_rules", "max_sec"}, context);
             !keys) {
             return tl::unexpected(keys.error());
         }
@@ -329,8 +333,8 @@ private:
         if (!kind) {
             return tl::unexpected(m_reader.invalid(
                 TomlReader::lineOf(*table, "kind"), context, "kind",
-                fmt::format("unknown rule kind '{}' (expected forbidden_phrase, courtesy or "
-                            "confirmation)",
+                fmt::format("unknown rule kind '{}' (expected forbidden_phrase, courtesy, "
+                            "confirmation or dead_air)",
                             **kindText)));
         }
         rule.kind = *kind;
@@ -358,6 +362,34 @@ private:
             return tl::unexpected(phraseRules.error());
         }
         rule.phraseRules = std::move(*phraseRules);
+        if (rule.kind == RuleKind::DeadAir && !rule.phraseRules.empty()) {
+            return tl::unexpected(m_reader.invalid(
+                TomlReader::lineOf(*table, "phrase_rules"), context, "phrase_rules",
+                "'phrase_rules' does not apply to kind = \"dead_air\""));
+        }
+
+        auto maxSec = m_reader.number(*table, "max_sec", context);
+        if (!maxSec) {
+            return tl::unexpected(maxSec.error());
+        }
+        const std::uint32_t maxSecLine = TomlReader::lineOf(*table, "max_sec");
+        if (rule.kind != RuleKind::DeadAir) {
+            if (maxSec->has_value()) {
+                return tl::unexpected(
+                    m_reader.invalid(maxSecLine, context, "max_sec",
+                                     "'max_sec' only applies to kind = \"dead_air\""));
+            }
+        } else if (!maxSec->has_value()) {
+            return tl::unexpected(m_reader.invalid(maxSecLine, context, "max_sec",
+                                                   "kind = \"dead_air\" needs 'max_sec'"));
+        } else if (!(**maxSec > 0) || **maxSec > kMaxWeight) {
+            return tl::unexpected(m_reader.invalid(
+                maxSecLine, context, "max_sec",
+                fmt::format("'max_sec' must be greater than 0 and at most {} (got {})", kMaxWeight,
+                            **maxSec)));
+        } else {
+            rule.maxSec = **maxSec;
+        }
         return rule;
     }
 
@@ -476,6 +508,9 @@ std::string canonicalChecklistToml(const Checklist& checklist) {
                 if (item.rule->kind == RuleKind::Courtesy) {
                     out += fmt::format(", min_distinct = {}", item.rule->minDistinct);
                 }
+                if (item.rule->kind == RuleKind::DeadAir) {
+                    out += fmt::format(", max_sec = {}", formatNumber(item.rule->maxSec));
+                }
                 if (!item.rule->phraseRules.empty()) {
                     out += ", phrase_rules = [";
                     for (std::size_t i = 0; i < item.rule->phraseRules.size(); ++i) {
@@ -515,6 +550,8 @@ std::string_view toString(RuleKind kind) {
         return kCourtesy;
     case RuleKind::Confirmation:
         return kConfirmation;
+    case RuleKind::DeadAir:
+        return kDeadAir;
     }
     return kForbiddenPhrase;
 }

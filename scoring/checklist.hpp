@@ -25,6 +25,7 @@ enum class RuleKind {
     ForbiddenPhrase, // fail when the agent says a forbidden phrase
     Courtesy,        // pass when the agent uses enough distinct courtesy words
     Confirmation,    // pass when the agent says a required confirmation line
+    DeadAir,         // fail when the call has a dead-air stretch longer than maxSec
 };
 
 struct ItemRule {
@@ -35,6 +36,8 @@ struct ItemRule {
     // matching kind (forbidden for ForbiddenPhrase, courtesy for Courtesy, required for
     // Confirmation).
     std::vector<std::string> phraseRules;
+    // DeadAir only: the longest dead-air stretch (seconds, > 0) that still passes.
+    double maxSec = 0;
 
     bool operator==(const ItemRule&) const = default;
 };
@@ -90,7 +93,8 @@ struct Checklist {
 // Errors name the source, line and field, e.g. "default.toml:42: item 1.3: duplicate item id".
 // Rejected: TOML syntax errors, unknown keys, missing or empty ids and titles, duplicate
 // section or item ids, unknown kinds and rule kinds, weights that are not finite and > 0,
-// per_occurrence on anything but deduction items, rules on anything but pass_fail items.
+// per_occurrence on anything but deduction items, rules on anything but pass_fail items,
+// a dead_air rule without max_sec > 0, max_sec or phrase_rules on other rule kinds.
 [[nodiscard]] tl::expected<Checklist, ScoringError> parseChecklist(std::string_view toml,
                                                                    std::string_view sourceName);
 

@@ -195,124 +195,282 @@ std::string normalizeText(std::string_view utf8) {
 }
 
 PhraseMatcher::PhraseMatcher(std::vector<PhraseRule> rules) : m_rules(std::move(rules)) {
-    m_nodes.emplace_back();
+    std::vector<std::u32string> patternChars;
     for (std::size_t index = 0; index < m_rules.size(); ++index) {
         const PhraseRule& rule = m_rules[index];
-        const std::u32string phrase = normalizeWithOffsets(rule.phrase).chars;
+        std::u32string phrase = normalizeWithOffsets(rule.phrase).chars;
         if (phrase.empty()) {
             continue;
         }
-        addPattern(phrase, {index, false, phrase.size()});
+        const auto ruleIndex = static_cast<std::uint32_t>(index);
+        bool hasExcludes = false;
         for (const std::string& exclude : rule.excludes) {
-            const std::u32string excluded = normalizeWithOffsets(exclude).chars;
+            std::u32string excluded = normalizeWithOffsets(exclude).chars;
             if (excluded.size() > phrase.size() && contains(excluded, phrase)) {
-                addPattern(excluded, {index, true, excluded.size()});
+                m_patterns.push_back(
+                    {ruleIndex, true, true, static_cast<std::uint32_t>(excluded.size())});
+                patternChars.push_back(std::move(excluded));
+                hasExcludes = true;
+            }
+        }
+        m_patterns.push_back(
+            {ruleIndex, false, hasExcludes, static_cast<std::uint32_t>(phrase.size())});
+        patternChars.push_back(std::move(phrase));
+    }
+    build(patternChars);
+}
+
+void PhraseMatcher::build(const std::vector<std::u32string>& patternChars) {
+    // Character classes, in order of first appearance.
+    std::vector<std::uint32_t> bmpClass(0x10000, 0);
+    std::uint32_t classes = 0;
+    std::vector<std::pair<char32_t, std::uint32_t>> astral;
+    std::size_t longest = 1;
+    for (const std::u32string& chars : patternChars) {
+        longest = std::max(longest, chars.size());
+        for (const char32_t c : chars) {
+            if (c < 0x10000) {
+                if (bmpClass[c] == 0) {
+                    bmpClass[c] = ++classes;
+                }
+            } else if (std::none_of(astral.begin(), astral.end(),
+                                    [c](const auto& entry) { return entry.first == c; })) {
+                astral.emplace_back(c, ++classes);
             }
         }
     }
-    buildLinks();
-}
+    std::sort(astral.begin(), astral.end());
+    m_astralClass = std::move(astral);
+    m_rawClass.assign(0x10000, 0);
+    for (char32_t c = 0; c < 0x10000; ++c) {
+        const auto folded = fold(c);
+        m_rawClass[c] = !folded ? kDroppedClass : *folded < 0x10000 ? bmpClass[*folded] : 0;
+    }
+    std::size_t ring = 1;
+    while (ring < longest) {
+        ring *= 2;
+    }
+    m_ringMask = ring - 1;
 
-void PhraseMatcher::addPattern(const std::u32string& chars, Pattern pattern) {
-    std::uint32_t node = 0;
-    for (const char32_t c : chars) {
-        std::uint32_t next = 0;
-        for (const auto& [label, target] : m_nodes[node].children) {
-            if (label == c) {
-                next = target;
-                break;
+    // The trie, with children as (class, node) lists while building.
+    std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> children(1);
+    std::vector<std::vector<std::uint32_t>> patterns(1);
+    const auto findChild = [&](std::uint32_t node, std::uint32_t charClass) -> std::uint32_t {
+        for (const auto& [label, target] : children[node]) {
+            if (label == charClass) {
+                return target;
             }
         }
-        if (next == 0) {
-            next = static_cast<std::uint32_t>(m_nodes.size());
-            m_nodes[node].children.emplace_back(c, next);
-            m_nodes.emplace_back();
+        return 0;
+    };
+    for (std::size_t index = 0; index < patternChars.size(); ++index) {
+        std::uint32_t node = 0;
+        for (const char32_t c : patternChars[index]) {
+            const std::uint32_t charClass = classOf(c);
+            std::uint32_t next = findChild(node, charClass);
+            if (next == 0) {
+                next = static_cast<std::uint32_t>(children.size());
+                children[node].emplace_back(charClass, next);
+                children.emplace_back();
+                patterns.emplace_back();
+            }
+            node = next;
         }
-        node = next;
+        patterns[node].push_back(static_cast<std::uint32_t>(index));
     }
-    m_nodes[node].patterns.push_back(static_cast<std::uint32_t>(m_patterns.size()));
-    m_patterns.push_back(pattern);
-}
 
-std::uint32_t PhraseMatcher::child(std::uint32_t node, char32_t c) const {
-    const auto& children = m_nodes[node].children;
-    const auto found =
-        std::lower_bound(children.begin(), children.end(), c,
-                         [](const auto& entry, char32_t key) { return entry.first < key; });
-    return found != children.end() && found->first == c ? found->second : 0;
-}
-
-void PhraseMatcher::buildLinks() {
-    for (Node& node : m_nodes) {
-        std::sort(node.children.begin(), node.children.end());
+    const std::size_t nodeCount = children.size();
+    m_rootNext.assign(classes + 1, 0);
+    for (const auto& [label, target] : children[0]) {
+        m_rootNext[label] = target;
     }
-    // Breadth-first, so every node's fail target (which is shallower) is final before use.
+    m_childBegin.assign(nodeCount + 1, 0);
+    m_patternBegin.assign(nodeCount + 1, 0);
+    for (std::size_t node = 0; node < nodeCount; ++node) {
+        auto& list = children[node];
+        std::sort(list.begin(), list.end());
+        m_childBegin[node] = static_cast<std::uint32_t>(m_children.size());
+        if (node != 0) { // the root's children live in m_rootNext
+            m_children.insert(m_children.end(), list.begin(), list.end());
+        }
+        m_patternBegin[node] = static_cast<std::uint32_t>(m_nodePatterns.size());
+        m_nodePatterns.insert(m_nodePatterns.end(), patterns[node].begin(), patterns[node].end());
+    }
+    m_childBegin[nodeCount] = static_cast<std::uint32_t>(m_children.size());
+    m_patternBegin[nodeCount] = static_cast<std::uint32_t>(m_nodePatterns.size());
+
+    // Fail and output links, breadth-first so that a node's fail target (shallower) is final
+    // before it is used.
+    m_fail.assign(nodeCount, 0);
+    m_firstOutput.assign(nodeCount, 0);
+    m_nextOutput.assign(nodeCount, 0);
     std::deque<std::uint32_t> queue;
-    for (const auto& [label, target] : m_nodes[0].children) {
+    for (const auto& [label, target] : children[0]) {
+        m_firstOutput[target] = patterns[target].empty() ? 0 : target;
         queue.push_back(target);
     }
     while (!queue.empty()) {
         const std::uint32_t node = queue.front();
         queue.pop_front();
-        for (const auto& [label, target] : m_nodes[node].children) {
-            std::uint32_t fallback = m_nodes[node].fail;
-            while (fallback != 0 && child(fallback, label) == 0) {
-                fallback = m_nodes[fallback].fail;
+        for (const auto& [label, target] : children[node]) {
+            std::uint32_t fallback = m_fail[node];
+            while (fallback != 0 && findChild(fallback, label) == 0) {
+                fallback = m_fail[fallback];
             }
-            const std::uint32_t fail = child(fallback, label);
-            m_nodes[target].fail = fail;
-            m_nodes[target].outputLink =
-                m_nodes[fail].patterns.empty() ? m_nodes[fail].outputLink : fail;
+            const std::uint32_t fail =
+                fallback == 0 ? m_rootNext[label] : findChild(fallback, label);
+            m_fail[target] = fail;
+            m_nextOutput[target] = m_firstOutput[fail];
+            m_firstOutput[target] = patterns[target].empty() ? m_firstOutput[fail] : target;
             queue.push_back(target);
         }
     }
 }
 
-std::vector<PhraseHit> PhraseMatcher::match(const std::vector<Segment>& segments) const {
-    struct Occurrence {
-        std::size_t begin = 0; // normalized chars
-        std::size_t end = 0;
-        std::uint32_t pattern = 0;
-    };
-    std::vector<PhraseHit> hits;
-    std::vector<bool> ruleFound(m_rules.size(), false);
-    std::vector<Occurrence> occurrences;
-    for (std::size_t segmentIndex = 0; segmentIndex < segments.size(); ++segmentIndex) {
-        const Segment& segment = segments[segmentIndex];
-        const NormalizedText normalized = normalizeWithOffsets(segment.text);
+std::uint32_t PhraseMatcher::classOf(char32_t folded) const {
+    if (folded < 0x10000) {
+        const std::uint32_t charClass = m_rawClass[folded];
+        return charClass == kDroppedClass ? 0 : charClass;
+    }
+    const auto found =
+        std::lower_bound(m_astralClass.begin(), m_astralClass.end(), folded,
+                         [](const auto& entry, char32_t key) { return entry.first < key; });
+    return found != m_astralClass.end() && found->first == folded ? found->second : 0;
+}
 
-        occurrences.clear();
-        std::uint32_t node = 0;
-        for (std::size_t pos = 0; pos < normalized.chars.size(); ++pos) {
-            const char32_t c = normalized.chars[pos];
-            while (node != 0 && child(node, c) == 0) {
-                node = m_nodes[node].fail;
-            }
-            node = child(node, c);
-            std::uint32_t out = m_nodes[node].patterns.empty() ? m_nodes[node].outputLink : node;
-            while (out != 0) {
-                for (const std::uint32_t pattern : m_nodes[out].patterns) {
-                    const std::size_t length = m_patterns[pattern].length;
-                    occurrences.push_back({pos + 1 - length, pos + 1, pattern});
-                }
-                out = m_nodes[out].outputLink;
+std::uint32_t PhraseMatcher::step(std::uint32_t node, std::uint32_t charClass) const {
+    if (charClass == 0) {
+        return 0;
+    }
+    while (node != 0) {
+        // Children lists are short (mostly one or two entries): a linear scan beats a search.
+        const std::uint32_t end = m_childBegin[node + 1];
+        for (std::uint32_t i = m_childBegin[node]; i < end; ++i) {
+            if (m_children[i].first == charClass) {
+                return m_children[i].second;
             }
         }
-        // By position, then by pattern, and patterns were added in rule order: hits come out
-        // leftmost first, ties in rule order.
-        std::sort(occurrences.begin(), occurrences.end(), [](const auto& a, const auto& b) {
-            return std::tie(a.begin, a.pattern) < std::tie(b.begin, b.pattern);
-        });
+        node = m_fail[node];
+    }
+    return m_rootNext[charClass];
+}
 
-        std::vector<std::size_t> lastEnd(m_rules.size(), 0);
+struct PhraseMatcher::Scratch {
+    std::size_t chars = 0;              // normalized characters in the segment
+    std::vector<std::size_t> ringBegin; // byte offset of normalized char i at [i & m_ringMask]
+    std::vector<Occurrence> occurrences;
+    // Per rule: the segment and normalized end of its last counted occurrence.
+    std::vector<std::pair<std::size_t, std::size_t>> lastEnd;
+};
+
+void PhraseMatcher::scan(std::string_view text, Scratch& scratch) const {
+    scratch.occurrences.clear();
+    // Locals, so the compiler need not reload them after every store into scratch.
+    const std::uint32_t* rawClass = m_rawClass.data();
+    const std::uint32_t* firstOutput = m_firstOutput.data();
+    std::size_t* ring = scratch.ringBegin.data();
+    const std::size_t ringMask = m_ringMask;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t size = text.size();
+
+    std::size_t chars = 0;
+    std::uint32_t node = 0;
+    std::size_t pos = 0;
+    while (pos < size) {
+        const std::size_t begin = pos;
+        std::uint32_t charClass = 0;
+        const unsigned char lead = bytes[pos];
+        if (lead < 0x80) {
+            pos += 1;
+            charClass = rawClass[lead];
+        } else if (lead >= 0xE1 && lead <= 0xEC && pos + 2 < size &&
+                   isContinuation(bytes[pos + 1]) && isContinuation(bytes[pos + 2])) {
+            // The common case: a well-formed 3-byte sequence whose lead byte puts no extra
+            // limit on the second byte (U+1000..U+CFFF: CJK, CJK punctuation, U+3000).
+            const auto codePoint =
+                static_cast<char32_t>(((lead & 0x0Fu) << 12) | ((bytes[pos + 1] & 0x3Fu) << 6) |
+                                      (bytes[pos + 2] & 0x3Fu));
+            pos += 3;
+            charClass = rawClass[codePoint];
+        } else {
+            const Decoded decoded = decodeUtf8(text, pos);
+            pos += decoded.length;
+            if (decoded.codePoint == kInvalid) {
+                continue;
+            }
+            if (decoded.codePoint < 0x10000) {
+                charClass = rawClass[decoded.codePoint];
+            } else {
+                const auto folded = fold(decoded.codePoint);
+                charClass = folded ? classOf(*folded) : kDroppedClass;
+            }
+        }
+        if (charClass == kDroppedClass) {
+            continue;
+        }
+        ring[chars & ringMask] = begin;
+        ++chars;
+        node = step(node, charClass);
+        for (std::uint32_t out = firstOutput[node]; out != 0; out = m_nextOutput[out]) {
+            for (std::uint32_t i = m_patternBegin[out]; i < m_patternBegin[out + 1]; ++i) {
+                const std::uint32_t pattern = m_nodePatterns[i];
+                const std::size_t first = chars - m_patterns[pattern].length;
+                scratch.occurrences.push_back({first, chars, ring[first & ringMask], pos, pattern});
+            }
+        }
+    }
+    scratch.chars = chars;
+}
+
+std::vector<PhraseHit> PhraseMatcher::match(const std::vector<Segment>& segments) const {
+    // The agent's speech, which position windows are measured from.
+    double speechStart = std::numeric_limits<double>::infinity();
+    double speechEnd = -std::numeric_limits<double>::infinity();
+    for (const bool agentOnly : {true, false}) {
+        for (const Segment& segment : segments) {
+            if (!agentOnly || segment.speaker == Speaker::Agent) {
+                speechStart = std::min(speechStart, segment.startSec);
+                speechEnd = std::max(speechEnd, segment.endSec);
+            }
+        }
+        if (speechStart <= speechEnd) {
+            break;
+        }
+    }
+    // Interpolated times carry rounding error; a hit exactly on a window edge is inside it.
+    constexpr double kEdgeToleranceSec = 1e-9;
+
+    std::vector<PhraseHit> hits;
+    std::vector<bool> ruleFound(m_rules.size(), false);
+    Scratch scratch;
+    scratch.ringBegin.assign(m_ringMask + 1, 0);
+    scratch.lastEnd.assign(m_rules.size(), {kNoSegment, 0});
+    for (std::size_t segmentIndex = 0; segmentIndex < segments.size(); ++segmentIndex) {
+        const Segment& segment = segments[segmentIndex];
+        scan(segment.text, scratch);
+        auto& occurrences = scratch.occurrences;
+        if (occurrences.empty()) {
+            continue;
+        }
+        // By position, then by pattern; a rule's patterns are consecutive and rules are in
+        // order, so hits come out leftmost first, ties in rule order.
+        if (occurrences.size() > 1) {
+            std::sort(occurrences.begin(), occurrences.end(), [this](const auto& a, const auto& b) {
+                return std::tie(a.begin, m_patterns[a.pattern].rule, a.pattern) <
+                       std::tie(b.begin, m_patterns[b.pattern].rule, b.pattern);
+            });
+        }
+
         for (const Occurrence& occurrence : occurrences) {
             const Pattern& pattern = m_patterns[occurrence.pattern];
             const PhraseRule& rule = m_rules[pattern.rule];
+            auto& lastEnd = scratch.lastEnd[pattern.rule];
             if (pattern.exclude || !speakerMatches(rule.speaker, segment.speaker) ||
-                occurrence.begin < lastEnd[pattern.rule]) {
+                (lastEnd.first == segmentIndex && occurrence.begin < lastEnd.second)) {
                 continue;
             }
             const bool excluded =
+                pattern.ruleHasExcludes &&
                 std::any_of(occurrences.begin(), occurrences.end(), [&](const Occurrence& other) {
                     const Pattern& otherPattern = m_patterns[other.pattern];
                     return otherPattern.exclude && otherPattern.rule == pattern.rule &&
@@ -321,8 +479,7 @@ std::vector<PhraseHit> PhraseMatcher::match(const std::vector<Segment>& segments
             if (excluded) {
                 continue;
             }
-            lastEnd[pattern.rule] = occurrence.end;
-            ruleFound[pattern.rule] = true;
+            lastEnd = {segmentIndex, occurrence.end};
 
             PhraseHit hit;
             hit.ruleId = rule.id;
@@ -331,13 +488,25 @@ std::vector<PhraseHit> PhraseMatcher::match(const std::vector<Segment>& segments
             hit.speaker = segment.speaker;
             hit.segmentIndex = segmentIndex;
             const double duration = segment.endSec - segment.startSec;
-            const auto count = static_cast<double>(normalized.chars.size());
+            const auto count = static_cast<double>(scratch.chars);
             hit.startSec =
                 segment.startSec + duration * static_cast<double>(occurrence.begin) / count;
             hit.endSec = segment.startSec + duration * static_cast<double>(occurrence.end) / count;
             hit.text = segment.text;
-            hit.textBegin = normalized.byteBegin[occurrence.begin];
-            hit.textEnd = normalized.byteEnd[occurrence.end - 1];
+            hit.textBegin = occurrence.textBegin;
+            hit.textEnd = occurrence.textEnd;
+            if (rule.withinFirstSec) {
+                hit.outOfPosition =
+                    hit.startSec > speechStart + *rule.withinFirstSec + kEdgeToleranceSec;
+            }
+            if (rule.withinLastSec) {
+                hit.outOfPosition =
+                    hit.outOfPosition ||
+                    hit.endSec < speechEnd - *rule.withinLastSec - kEdgeToleranceSec;
+            }
+            if (!hit.outOfPosition) {
+                ruleFound[pattern.rule] = true;
+            }
             hits.push_back(std::move(hit));
         }
     }
@@ -387,8 +556,10 @@ tl::expected<std::vector<PhraseRule>, ScoringError> parsePhraseRules(std::string
             return tl::unexpected(reader.invalid(detail::TomlReader::lineOf(table, "id"), context,
                                                  "id", "duplicate rule id"));
         }
-        if (auto keys =
-                reader.checkKeys(table, {"id", "kind", "phrase", "speaker", "excludes"}, context);
+        if (auto keys = reader.checkKeys(table,
+                                         {"id", "kind", "phrase", "speaker", "excludes",
+                                          "within_first_sec", "within_last_sec"},
+                                         context);
             !keys) {
             return tl::unexpected(keys.error());
         }
@@ -455,6 +626,26 @@ tl::expected<std::vector<PhraseRule>, ScoringError> parsePhraseRules(std::string
             }
         }
         rule.excludes = std::move(*excludes);
+
+        for (const auto& [key, target] :
+             {std::pair{std::string_view("within_first_sec"), &rule.withinFirstSec},
+              std::pair{std::string_view("within_last_sec"), &rule.withinLastSec}}) {
+            auto seconds = reader.number(table, key, context);
+            if (!seconds) {
+                return tl::unexpected(seconds.error());
+            }
+            if (*seconds && !(**seconds > 0)) {
+                return tl::unexpected(
+                    reader.invalid(detail::TomlReader::lineOf(table, key), context, key,
+                                   fmt::format("'{}' must be greater than 0 seconds", key)));
+            }
+            *target = *seconds;
+        }
+        if (rule.withinFirstSec && rule.withinLastSec) {
+            return tl::unexpected(reader.invalid(
+                detail::TomlReader::lineOf(table, "within_last_sec"), context, "within_last_sec",
+                "give at most one of 'within_first_sec' and 'within_last_sec'"));
+        }
         rules.push_back(std::move(rule));
     }
     return rules;

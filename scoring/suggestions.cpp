@@ -16,11 +16,16 @@ PhraseKind phraseKindFor(RuleKind kind) {
         return PhraseKind::Courtesy;
     case RuleKind::Confirmation:
         return PhraseKind::Required;
+    case RuleKind::DeadAir:
+        break;
     }
     return PhraseKind::Forbidden;
 }
 
 bool countsFor(const ItemRule& rule, const PhraseHit& hit) {
+    if (hit.outOfPosition || rule.kind == RuleKind::DeadAir) {
+        return false;
+    }
     if (!rule.phraseRules.empty()) {
         return std::find(rule.phraseRules.begin(), rule.phraseRules.end(), hit.ruleId) !=
                rule.phraseRules.end();
@@ -132,10 +137,38 @@ std::optional<AnswerSuggestion> suggestConfirmation(const ChecklistItem& item,
     return std::nullopt;
 }
 
-} // namespace
+AnswerSuggestion suggestDeadAir(const ChecklistItem& item, const AcousticFacts& acoustic,
+                                Language language) {
+    const bool zh = language == Language::Zh;
+    const double maxSec = item.rule->maxSec;
+    std::vector<std::string> stretches;
+    for (const auto& [startSec, endSec] : acoustic.deadAir) {
+        const double length = endSec - startSec;
+        if (length > maxSec) {
+            stretches.push_back(
+                zh ? fmt::format("{:.1f}–{:.1f} 秒({:.1f} 秒)", startSec, endSec, length)
+                   : fmt::format("{:.1f}–{:.1f} s ({:.1f} s)", startSec, endSec, length));
+        }
+    }
+    if (stretches.empty()) {
+        return {item.id,
+                AnswerValue::Pass,
+                zh ? fmt::format("无超过 {:.0f} 秒的静音(最长静音 {:.1f} 秒)", maxSec,
+                                 acoustic.longestSilenceSec)
+                   : fmt::format("no dead air over {:.0f} s (longest silence {:.1f} s)", maxSec,
+                                 acoustic.longestSilenceSec),
+                {}};
+    }
+    return {item.id,
+            AnswerValue::Fail,
+            zh ? fmt::format("静音 {}", joined(stretches, "、"))
+               : fmt::format("dead air {}", joined(stretches, ", ")),
+            {}};
+}
 
-std::vector<AnswerSuggestion>
-suggestAnswers(const Checklist& checklist, const std::vector<PhraseHit>& hits, Language language) {
+std::vector<AnswerSuggestion> suggest(const Checklist& checklist,
+                                      const std::vector<PhraseHit>& hits,
+                                      const AcousticFacts* acoustic, Language language) {
     std::vector<AnswerSuggestion> suggestions;
     for (const ChecklistSection& section : checklist.sections) {
         for (const ChecklistItem& item : section.items) {
@@ -154,10 +187,28 @@ suggestAnswers(const Checklist& checklist, const std::vector<PhraseHit>& hits, L
                     suggestions.push_back(std::move(*suggestion));
                 }
                 break;
+            case RuleKind::DeadAir:
+                if (acoustic != nullptr) {
+                    suggestions.push_back(suggestDeadAir(item, *acoustic, language));
+                }
+                break;
             }
         }
     }
     return suggestions;
+}
+
+} // namespace
+
+std::vector<AnswerSuggestion>
+suggestAnswers(const Checklist& checklist, const std::vector<PhraseHit>& hits, Language language) {
+    return suggest(checklist, hits, nullptr, language);
+}
+
+std::vector<AnswerSuggestion> suggestAnswers(const Checklist& checklist,
+                                             const std::vector<PhraseHit>& hits,
+                                             const AcousticFacts& acoustic, Language language) {
+    return suggest(checklist, hits, &acoustic, language);
 }
 
 } // namespace callqc::scoring

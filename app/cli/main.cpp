@@ -1,6 +1,9 @@
 // callqc: the command-line front end (nightly import, sampling, reports, demo data).
 
+#include <cmath>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <regex>
 #include <thread>
 
@@ -12,6 +15,9 @@
 #include "app/core/import_day.hpp"
 #include "app/core/session.hpp"
 #include "assets/demo/demo_day.hpp"
+#include "scoring/phrases.hpp"
+#include "storage/review_store.hpp"
+#include "storage/transcript.hpp"
 
 namespace {
 
@@ -46,6 +52,102 @@ bool validDate(const std::string& date) {
     return std::regex_match(date, pattern);
 }
 
+/// Seconds rounded to milliseconds, for output.
+double roundedSec(double seconds) {
+    return std::round(seconds * 1000.0) / 1000.0;
+}
+
+callqc::scoring::Speaker speakerFrom(const std::string& text) {
+    if (text == "agent") {
+        return callqc::scoring::Speaker::Agent;
+    }
+    if (text == "customer") {
+        return callqc::scoring::Speaker::Customer;
+    }
+    return callqc::scoring::Speaker::Unknown;
+}
+
+/// `callqc phrases`: phrase-rule hits of each transcript, one JSON object per line with
+/// --json. A file that cannot be read or parsed is reported on stderr and skipped; the result
+/// is 1 when any file failed, 0 otherwise.
+int runPhrases(const std::vector<std::string>& paths, const std::string& rulesPath, bool json) {
+    namespace scoring = callqc::scoring;
+    const std::filesystem::path rulesFile =
+        rulesPath.empty() ? callqc::core::assetsDir() / "checklists" / "phrases.toml"
+                          : std::filesystem::path(rulesPath);
+    auto rules = scoring::loadPhraseRules(rulesFile);
+    if (!rules) {
+        return failWith(rules.error().detail);
+    }
+    const scoring::PhraseMatcher matcher(std::move(*rules));
+    if (!json) {
+        fmt::print("{:<16} {:<32} {:<9} {:<8} {:>9} {:>9}  {}\n", "call", "rule", "kind", "speaker",
+                   "start", "end", "text");
+    }
+    bool failed = false;
+    for (const std::string& path : paths) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) {
+            fmt::print(stderr, "callqc: {}: cannot open\n", path);
+            failed = true;
+            continue;
+        }
+        const std::string text{std::istreambuf_iterator<char>(in),
+                               std::istreambuf_iterator<char>()};
+        auto records = callqc::storage::parseTranscriptJson(text, path);
+        if (!records) {
+            fmt::print(stderr, "callqc: {}\n", records.error());
+            failed = true;
+            continue;
+        }
+        std::string callId = std::filesystem::path(path).stem().string();
+        const auto doc = nlohmann::json::parse(text, nullptr, false);
+        if (const auto found = doc.find("call_id"); found != doc.end() && found->is_string()) {
+            callId = found->get<std::string>();
+        }
+        std::vector<scoring::Segment> segments;
+        segments.reserve(records->size());
+        for (auto& record : *records) {
+            segments.push_back({speakerFrom(record.speaker), record.startSec, record.endSec,
+                                std::move(record.text)});
+        }
+        for (const scoring::PhraseHit& hit : matcher.match(segments)) {
+            const std::string matched =
+                hit.missing ? std::string()
+                            : hit.text.substr(hit.textBegin, hit.textEnd - hit.textBegin);
+            if (json) {
+                nlohmann::ordered_json line{{"call_id", callId},
+                                            {"rule", hit.ruleId},
+                                            {"kind", scoring::toString(hit.kind)},
+                                            {"phrase", hit.phrase}};
+                if (hit.missing) {
+                    line["missing"] = true;
+                    line["speaker"] = scoring::toString(hit.speaker);
+                } else {
+                    line["speaker"] = scoring::toString(hit.speaker);
+                    line["start"] = roundedSec(hit.startSec);
+                    line["end"] = roundedSec(hit.endSec);
+                    line["text"] = matched;
+                    if (hit.outOfPosition) {
+                        line["out_of_position"] = true;
+                    }
+                }
+                fmt::print("{}\n", line.dump());
+            } else if (hit.missing) {
+                fmt::print("{:<16} {:<32} {:<9} {:<8} {:>9} {:>9}  (missing: {})\n", callId,
+                           hit.ruleId, scoring::toString(hit.kind), scoring::toString(hit.speaker),
+                           "-", "-", hit.phrase);
+            } else {
+                fmt::print("{:<16} {:<32} {:<9} {:<8} {:>9.3f} {:>9.3f}  {}{}\n", callId,
+                           hit.ruleId, scoring::toString(hit.kind), scoring::toString(hit.speaker),
+                           hit.startSec, hit.endSec, matched,
+                           hit.outOfPosition ? " (out of position)" : "");
+            }
+        }
+    }
+    return failed ? 1 : 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -76,15 +178,50 @@ int main(int argc, char** argv) {
     import->add_option("--jobs", importOptions.jobs, "analysis threads (default: all cores)");
     addCommon(import);
 
-    auto* sample = app.add_subcommand("sample", "draw the day's random sample per agent");
+    auto* sample = app.add_subcommand(
+        "sample", "draw the day's sample: random calls per agent, extra for focus agents and new "
+                  "hires, every complaint");
     std::string sampleDate;
-    int perAgent = 2;
-    std::uint64_t seed = 1;
+    callqc::core::SampleOptions sampleOptions;
+    std::vector<std::string> sampleInspectors;
     sample->add_option("--date", sampleDate, "the day, YYYY-MM-DD")->required();
-    sample->add_option("--per-agent", perAgent, "calls per agent")->check(CLI::Range(1, 1000));
-    sample->add_option("--seed", seed, "random seed (same seed, same sample)");
-    sample->add_option("--inspector", inspector, "whose queue the sample goes to");
+    sample->add_option("--per-agent", sampleOptions.perAgent, "random calls per agent")
+        ->check(CLI::Range(1, 1000));
+    sample->add_option("--seed", sampleOptions.seed, "random seed (same seed, same sample)");
+    sample->add_option("--inspector", sampleInspectors,
+                       "whose queue the sample goes to; give it several times to split the "
+                       "sample evenly among inspectors (default: $USER)");
+    sample
+        ->add_option("--min-duration", sampleOptions.minDurationSec,
+                     "skip calls shorter than this many seconds (complaints excepted)")
+        ->check(CLI::Range(0.0, 86400.0));
+    sample->add_option("--extra-focus", sampleOptions.extraFocus, "extra calls for focus agents")
+        ->check(CLI::Range(0, 1000));
+    sample->add_option("--extra-new-hire", sampleOptions.extraNewHire, "extra calls for new hires")
+        ->check(CLI::Range(0, 1000));
+    sample
+        ->add_option("--new-hire-days", sampleOptions.newHireDays,
+                     "an agent hired within this many days is a new hire")
+        ->check(CLI::Range(0, 3650));
     addCommon(sample);
+
+    auto* agent = app.add_subcommand("agent", "set an agent's focus flag or hire date");
+    std::string agentNo;
+    std::string focus;
+    std::string hireDate;
+    agent->add_option("EMPLOYEE_NO", agentNo, "the agent's employee number")->required();
+    agent->add_option("--focus", focus, "on: listen to this agent more closely (重点监听)")
+        ->check(CLI::IsMember({"on", "off"}));
+    agent->add_option("--hire-date", hireDate, "YYYY-MM-DD");
+    addCommon(agent);
+
+    auto* complaint = app.add_subcommand(
+        "complaint", "mark a call as complained about, so every sample includes it");
+    std::string complaintCall;
+    bool clearComplaint = false;
+    complaint->add_option("CALL_ID", complaintCall, "the call")->required();
+    complaint->add_flag("--clear", clearComplaint, "remove the mark");
+    addCommon(complaint);
 
     auto* report = app.add_subcommand("report", "mean scores of submitted evaluations");
     std::string reportBy = "agent";
@@ -93,7 +230,20 @@ int main(int argc, char** argv) {
     report->add_option("--date", reportDate, "the day of the calls, YYYY-MM-DD")->required();
     addCommon(report);
 
+    auto* phrases = app.add_subcommand(
+        "phrases", "find forbidden, courtesy and required phrases in transcript JSON files");
+    std::vector<std::string> transcriptPaths;
+    std::string rulesPath;
+    phrases->add_option("TRANSCRIPT", transcriptPaths, "transcript JSON files")->required();
+    phrases->add_option("--rules", rulesPath,
+                        "phrase list (default: assets/checklists/phrases.toml)");
+    phrases->add_flag("--json", json, "one JSON object per hit per line");
+
     CLI11_PARSE(app, argc, argv);
+
+    if (phrases->parsed()) {
+        return runPhrases(transcriptPaths, rulesPath, json);
+    }
 
     if (demo->parsed()) {
         demoOptions.progress = [](int done, int total) {
@@ -162,16 +312,46 @@ int main(int argc, char** argv) {
         return 0;
     }
 
+    if (sample->parsed() && !sampleInspectors.empty()) {
+        inspector = sampleInspectors.front();
+    }
     auto session = callqc::core::Session::open(dbPath, inspector);
     if (!session) {
         return failWith(session.error().message());
+    }
+
+    if (complaint->parsed()) {
+        if (auto ok = session->setComplaint(complaintCall, !clearComplaint); !ok) {
+            return failWith(ok.error().message());
+        }
+        fmt::print("{}: complaint {}\n", complaintCall, clearComplaint ? "cleared" : "marked");
+        return 0;
+    }
+
+    if (agent->parsed()) {
+        if (focus.empty() && hireDate.empty()) {
+            return failWith("agent: give --focus on|off and/or --hire-date YYYY-MM-DD");
+        }
+        if (!focus.empty()) {
+            if (auto ok = session->setAgentFocus(agentNo, focus == "on"); !ok) {
+                return failWith(ok.error().message());
+            }
+        }
+        if (!hireDate.empty()) {
+            if (auto ok = session->setAgentHireDate(agentNo, hireDate); !ok) {
+                return failWith(ok.error().message());
+            }
+        }
+        fmt::print("agent {} updated\n", agentNo);
+        return 0;
     }
 
     if (sample->parsed()) {
         if (!validDate(sampleDate)) {
             return failWith(fmt::format("--date \"{}\" is not YYYY-MM-DD", sampleDate));
         }
-        auto summary = session->sampleDay(sampleDate, perAgent, seed);
+        sampleOptions.inspectors = sampleInspectors;
+        auto summary = session->sampleDay(sampleDate, sampleOptions);
         if (!summary) {
             return failWith(summary.error().message());
         }
@@ -182,14 +362,22 @@ int main(int argc, char** argv) {
                                               {"agents", summary->agents},
                                               {"picked", summary->picked},
                                               {"inspector", inspector},
-                                              {"explanations", summary->explanations}}
+                                              {"per_inspector", summary->perInspector},
+                                              {"per_reason", summary->perReason},
+                                              {"explanations", summary->explanations},
+                                              {"shortfalls", summary->shortfalls}}
                                    .dump());
         } else {
-            fmt::print("batch {}: picked {} of {} calls on {} ({} agents) for {}\n",
-                       summary->batchId, summary->picked, summary->calls, summary->callDate,
-                       summary->agents, inspector);
+            fmt::print("batch {}: picked {} of {} calls on {} ({} agents)\n", summary->batchId,
+                       summary->picked, summary->calls, summary->callDate, summary->agents);
+            for (const auto& [who, count] : summary->perInspector) {
+                fmt::print("  {}: {} calls\n", who, count);
+            }
             for (const auto& line : summary->explanations) {
                 fmt::print("  {}\n", line);
+            }
+            for (const auto& line : summary->shortfalls) {
+                fmt::print("  shortfall: {}\n", line);
             }
         }
         return 0;
@@ -213,7 +401,9 @@ int main(int argc, char** argv) {
                                 {"evaluations", l.evaluations},
                                 {"mean", l.mean},
                                 {"min", l.min},
-                                {"max", l.max}});
+                                {"max", l.max},
+                                {"grade", callqc::scoring::gradeName(
+                                              l.grade, callqc::scoring::Language::En)}});
             }
             fmt::print(
                 "{}\n",

@@ -258,6 +258,35 @@ CoreResult<SampleSummary> Session::sampleDay(const std::string& callDate,
     return summary;
 }
 
+namespace {
+
+CoreResult<void> fromStorageResult(const storage::Result<void>& result) {
+    if (!result) {
+        return tl::unexpected(fromStorage(result.error()));
+    }
+    return {};
+}
+
+} // namespace
+
+CoreResult<void> Session::setAgentFocus(const std::string& employeeNo, bool focus) {
+    return fromStorageResult(storage::setAgentFocus(m_db, employeeNo, focus));
+}
+
+CoreResult<void> Session::setAgentHireDate(const std::string& employeeNo,
+                                           const std::string& hireDate) {
+    if (!daysBetween(hireDate, hireDate)) {
+        return tl::unexpected(
+            CoreError{CoreError::Kind::Input,
+                      fmt::format("hire date \"{}\" is not a YYYY-MM-DD date", hireDate)});
+    }
+    return fromStorageResult(storage::setAgentHireDate(m_db, employeeNo, hireDate));
+}
+
+CoreResult<void> Session::setComplaint(const std::string& callId, bool complaint) {
+    return fromStorageResult(storage::setComplaint(m_db, callId, complaint));
+}
+
 CoreResult<CallView> Session::openCall(std::int64_t recordingId) {
     CallView view;
     auto recording = storage::recordingById(m_db, recordingId);
@@ -277,7 +306,7 @@ CoreResult<CallView> Session::openCall(std::int64_t recordingId) {
     }
     view.segments = std::move(*segments);
 
-    const auto suggested = suggestionsFor(view.segments, &view.hits);
+    const auto suggested = suggestionsFor(view.segments, view.profile, &view.hits);
     auto saved = storage::loadEvaluation(m_db, recordingId, m_inspector);
     if (!saved) {
         return tl::unexpected(fromStorage(saved.error()));
@@ -303,6 +332,7 @@ CoreResult<CallView> Session::openCall(std::int64_t recordingId) {
 
 std::map<std::string, Session::Suggested>
 Session::suggestionsFor(const std::vector<storage::SegmentRecord>& segments,
+                        const storage::ProfileRecord& profile,
                         std::vector<scoring::PhraseHit>* hits) const {
     std::vector<scoring::Segment> forMatching;
     for (const auto& s : segments) {
@@ -310,7 +340,9 @@ Session::suggestionsFor(const std::vector<storage::SegmentRecord>& segments,
     }
     auto found = scoring::PhraseMatcher(m_phraseRules).match(forMatching);
     std::map<std::string, Suggested> out;
-    for (const auto& s : scoring::suggestAnswers(m_checklist, found, scoring::Language::Zh)) {
+    const scoring::AcousticFacts facts{profile.deadAir, profile.longestSilenceSec};
+    for (const auto& s :
+         scoring::suggestAnswers(m_checklist, found, facts, scoring::Language::Zh)) {
         out[s.itemId] = {s.value, s.reason};
     }
     if (hits != nullptr) {
@@ -394,7 +426,11 @@ Session::saveEvaluation(std::int64_t recordingId, const scoring::Answers& answer
     if (!segments) {
         return tl::unexpected(fromStorage(segments.error()));
     }
-    const auto suggested = suggestionsFor(*segments);
+    auto profile = storage::profileFor(m_db, recordingId);
+    if (!profile) {
+        return tl::unexpected(fromStorage(profile.error()));
+    }
+    const auto suggested = suggestionsFor(*segments, *profile);
     for (auto& a : record.answers) {
         if (const auto it = suggested.find(a.itemId); it != suggested.end()) {
             a.suggested = answerValueName(it->second.value);

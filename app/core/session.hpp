@@ -112,6 +112,14 @@ public:
         return sampleDay(callDate, options);
     }
 
+    /// Flags an agent for focused listening (重点监听) or clears the flag.
+    [[nodiscard]] CoreResult<void> setAgentFocus(const std::string& employeeNo, bool focus);
+    /// Sets an agent's hire date, 'YYYY-MM-DD'.
+    [[nodiscard]] CoreResult<void> setAgentHireDate(const std::string& employeeNo,
+                                                    const std::string& hireDate);
+    /// Marks a call as complained about (every sample then includes it) or clears the mark.
+    [[nodiscard]] CoreResult<void> setComplaint(const std::string& callId, bool complaint);
+
     [[nodiscard]] CoreResult<CallView> openCall(std::int64_t recordingId);
 
     /// Scores and stores the inspector's answers as a draft, or as a submission when `submit`
@@ -131,9 +139,11 @@ private:
         scoring::AnswerValue value;
         std::string reason;
     };
-    /// What the phrase rules suggest for the call's transcript; the hits go to `hits` if given.
+    /// What the phrase rules (over the transcript) and the acoustic rules (over the audio
+    /// profile) suggest; the phrase hits go to `hits` if given.
     [[nodiscard]] std::map<std::string, Suggested>
     suggestionsFor(const std::vector<storage::SegmentRecord>& segments,
+                   const storage::ProfileRecord& profile,
                    std::vector<scoring::PhraseHit>* hits = nullptr) const;
     [[nodiscard]] CoreResult<scoring::Checklist> checklistVersion(std::int64_t checklistId);
 

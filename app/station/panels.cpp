@@ -91,7 +91,7 @@ void drawWaveform(const ReviewState& state, ReviewActions& actions, const UiText
         }
     }
     for (const auto& hit : call.hits) {
-        if (hit.missing) {
+        if (hit.missing || hit.outOfPosition) {
             continue;
         }
         const float x = xOf(hit.startSec);
@@ -144,7 +144,7 @@ void drawTranscript(const ReviewState& state, ReviewActions& actions, const UiTe
         bool forbidden = false;
         bool flagged = false;
         for (const auto& hit : call.hits) {
-            if (!hit.missing && hit.segmentIndex == i) {
+            if (!hit.missing && !hit.outOfPosition && hit.segmentIndex == i) {
                 flagged = true;
                 forbidden = forbidden || isForbidden(hit);
             }

@@ -155,7 +155,7 @@ TEST(Checklist, unknownRuleKindIsALoadError) {
     EXPECT_EQ(error.line, 12u);
     EXPECT_EQ(error.field, "kind");
     EXPECT_EQ(error.detail, "test.toml:12: item 1.3: rule: unknown rule kind 'telepathy' "
-                            "(expected forbidden_phrase, courtesy or confirmation)");
+                            "(expected forbidden_phrase, courtesy, confirmation or dead_air)");
 }
 
 TEST(Checklist, unknownItemKindIsALoadError) {

@@ -165,4 +165,115 @@ TEST(Suggestions, phraseRulesLimitWhichHitsCount) {
     EXPECT_EQ(suggestions[0].evidence, (std::vector<std::size_t>{1}));
 }
 
+TEST(Suggestions, hitsOutOfPositionDoNotCount) {
+    const Checklist checklist = defaultChecklist();
+    std::vector<PhraseHit> hits{
+        hit("courtesy.hello", PhraseKind::Courtesy, "您好", Speaker::Agent),
+        hit("courtesy.thanks", PhraseKind::Courtesy, "谢谢", Speaker::Agent),
+        hit("courtesy.goodbye", PhraseKind::Courtesy, "再见", Speaker::Agent),
+        hit("required.confirm_understood", PhraseKind::Required, "解释清楚", Speaker::Agent),
+    };
+    hits[2].outOfPosition = true;
+    hits[3].outOfPosition = true;
+    PhraseHit missing =
+        hit("required.confirm_understood", PhraseKind::Required, "解释清楚", Speaker::Agent);
+    missing.missing = true;
+    hits.push_back(missing);
+    const auto suggestions = suggestAnswers(checklist, hits);
+    EXPECT_EQ(suggestionFor(suggestions, "1.1")->value, AnswerValue::Fail);
+    EXPECT_EQ(suggestionFor(suggestions, "1.1")->reason,
+              "agent used 2 distinct courtesy words (您好, 谢谢); 3 needed");
+    EXPECT_EQ(suggestionFor(suggestions, "1.6")->value, AnswerValue::Fail);
+    EXPECT_EQ(suggestionFor(suggestions, "1.6")->evidence, (std::vector<std::size_t>{4}));
+}
+
+TEST(Suggestions, theGreetingAndGoodbyeLinesDoNotStandInForTheConfirmation) {
+    // Default checklist item 1.6 names its phrase rule, so the other required lines of the
+    // default list (greeting, goodbye) neither pass nor fail it.
+    const std::vector<Segment> call{
+        {Speaker::Agent, 0, 4, "您好，请讲"},
+        {Speaker::Agent, 4, 8, "好的，再见"},
+    };
+    const auto suggestions = suggestAnswers(defaultChecklist(), defaultMatcher().match(call));
+    const auto* confirmation = suggestionFor(suggestions, "1.6");
+    ASSERT_NE(confirmation, nullptr);
+    EXPECT_EQ(confirmation->value, AnswerValue::Fail);
+    EXPECT_EQ(confirmation->reason, "the agent never said the confirmation line \"解释清楚\"");
+}
+
+TEST(Suggestions, deadAirOverTheLimitSuggestsFailNamingEachStretch) {
+    const Checklist checklist = defaultChecklist();
+    const callqc::scoring::AcousticFacts acoustic{{{3.0, 5.5}, {57.7, 71.7}, {90.0, 102.25}}, 14.0};
+    const auto suggestions = suggestAnswers(checklist, {}, acoustic);
+    const auto* attentive = suggestionFor(suggestions, "1.7");
+    ASSERT_NE(attentive, nullptr);
+    EXPECT_EQ(attentive->value, AnswerValue::Fail);
+    EXPECT_EQ(attentive->reason, "dead air 57.7–71.7 s (14.0 s), 90.0–102.2 s (12.2 s)");
+    EXPECT_TRUE(attentive->evidence.empty());
+
+    const auto chinese = suggestAnswers(checklist, {}, acoustic, Language::Zh);
+    EXPECT_EQ(suggestionFor(chinese, "1.7")->reason,
+              "静音 57.7–71.7 秒(14.0 秒)、90.0–102.2 秒(12.2 秒)");
+}
+
+TEST(Suggestions, deadAirUpToTheLimitSuggestsPass) {
+    const Checklist checklist = defaultChecklist();
+    const callqc::scoring::AcousticFacts acoustic{{{20.0, 30.0}}, 10.0};
+    const auto suggestions = suggestAnswers(checklist, {}, acoustic);
+    const auto* attentive = suggestionFor(suggestions, "1.7");
+    ASSERT_NE(attentive, nullptr);
+    EXPECT_EQ(attentive->value, AnswerValue::Pass);
+    EXPECT_EQ(attentive->reason, "no dead air over 10 s (longest silence 10.0 s)");
+    EXPECT_EQ(suggestionFor(suggestAnswers(checklist, {}, {{}, 0.0}, Language::Zh), "1.7")->reason,
+              "无超过 10 秒的静音(最长静音 0.0 秒)");
+}
+
+TEST(Suggestions, withoutAcousticFactsDeadAirItemsGetNoSuggestion) {
+    const auto suggestions = suggestAnswers(defaultChecklist(), {});
+    EXPECT_EQ(suggestionFor(suggestions, "1.7"), nullptr);
+    std::vector<std::string> items;
+    for (const auto& suggestion : suggestAnswers(defaultChecklist(), {}, {{{0.0, 60.0}}, 60.0})) {
+        items.push_back(suggestion.itemId);
+    }
+    EXPECT_EQ(items, (std::vector<std::string>{"1.1", "1.3", "1.7"}));
+}
+
+std::string checklistWithRule(const std::string& rule) {
+    return "id = \"t\"\nversion = 1\nname = { zh = \"测\", en = \"T\" }\n"
+           "[[sections]]\nid = \"s\"\ntitle = { zh = \"部\", en = \"S\" }\n"
+           "[[sections.items]]\nid = \"1\"\ntitle = { zh = \"专心\", en = \"Attentive\" }\n"
+           "kind = \"pass_fail\"\nweight = 1\n" +
+           rule + "\n";
+}
+
+TEST(Suggestions, deadAirRulesLoadCheckAndRoundTrip) {
+    auto checklist = callqc::scoring::parseChecklist(
+        checklistWithRule("rule = { kind = \"dead_air\", max_sec = 12.5 }"), "t.toml");
+    ASSERT_TRUE(checklist.has_value()) << checklist.error().detail;
+    const auto& rule = *checklist->sections[0].items[0].rule;
+    EXPECT_EQ(rule.kind, callqc::scoring::RuleKind::DeadAir);
+    EXPECT_EQ(rule.maxSec, 12.5);
+    EXPECT_EQ(callqc::scoring::toString(rule.kind), "dead_air");
+    const std::string canonical = callqc::scoring::canonicalChecklistToml(*checklist);
+    EXPECT_NE(canonical.find("rule = { kind = \"dead_air\", max_sec = 12.5 }"), std::string::npos)
+        << canonical;
+    auto again = callqc::scoring::parseChecklist(canonical, "canonical");
+    ASSERT_TRUE(again.has_value()) << again.error().detail;
+    EXPECT_EQ(*again, *checklist);
+
+    const auto error = [](const std::string& text) {
+        auto parsed = callqc::scoring::parseChecklist(checklistWithRule(text), "t.toml");
+        return parsed ? std::string() : parsed.error().detail;
+    };
+    EXPECT_EQ(error("rule = { kind = \"dead_air\" }"),
+              "t.toml:12: item 1: rule: kind = \"dead_air\" needs 'max_sec'");
+    EXPECT_EQ(error("rule = { kind = \"dead_air\", max_sec = 0 }"),
+              "t.toml:12: item 1: rule: 'max_sec' must be greater than 0 and at most 1000000 "
+              "(got 0)");
+    EXPECT_EQ(error("rule = { kind = \"courtesy\", max_sec = 5 }"),
+              "t.toml:12: item 1: rule: 'max_sec' only applies to kind = \"dead_air\"");
+    EXPECT_EQ(error("rule = { kind = \"dead_air\", max_sec = 5, phrase_rules = [\"a\"] }"),
+              "t.toml:12: item 1: rule: 'phrase_rules' does not apply to kind = \"dead_air\"");
+}
+
 } // namespace

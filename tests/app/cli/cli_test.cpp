@@ -79,7 +79,8 @@ TEST_F(Cli, demoImportSampleReportAgreeWithTheCore) {
     EXPECT_EQ(json(again)["imported"], 0);
 
     auto sample = run(fmt::format(
-        "sample --date 2026-11-25 --per-agent 1 --seed 4 --inspector qc --db '{}' --json",
+        "sample --date 2026-11-25 --per-agent 1 --seed 4 --inspector qc --min-duration 0 "
+        "--db '{}' --json",
         m_db.string()));
     ASSERT_EQ(sample.exitCode, 0) << sample.err;
     const auto sampled = json(sample);
@@ -129,6 +130,8 @@ TEST_F(Cli, demoImportSampleReportAgreeWithTheCore) {
                 EXPECT_EQ(rows[i]["evaluations"], (*core)[i].evaluations);
                 EXPECT_DOUBLE_EQ(rows[i]["mean"].get<double>(), (*core)[i].mean);
                 lowest = std::min(lowest, rows[i]["min"].get<double>());
+                const double mean = rows[i]["mean"].get<double>();
+                EXPECT_EQ(rows[i]["grade"], mean >= 95 ? "A" : mean >= 90 ? "B" : "C") << mean;
             }
             EXPECT_DOUBLE_EQ(lowest, 90.0) << "item 2.1 is worth 10 of 100 points";
         }
@@ -137,6 +140,60 @@ TEST_F(Cli, demoImportSampleReportAgreeWithTheCore) {
     auto table = run(fmt::format("report --by team --date 2026-11-25 --db '{}'", m_db.string()));
     ASSERT_EQ(table.exitCode, 0);
     EXPECT_NE(table.out.find("mean"), std::string::npos);
+}
+
+TEST_F(Cli, complaintsJoinTheSampleSplitAmongInspectors) {
+    const auto day = m_dir / "day";
+    ASSERT_EQ(run(fmt::format("demo '{}' --calls 12 --seed 21", day.string())).exitCode, 0);
+    ASSERT_EQ(run(fmt::format("import '{}' --db '{}'", day.string(), m_db.string())).exitCode, 0);
+
+    auto marked = run(fmt::format("complaint C20261125-0003 --db '{}'", m_db.string()));
+    ASSERT_EQ(marked.exitCode, 0) << marked.err;
+    auto flagged =
+        run(fmt::format("agent 008012 --focus on --hire-date 2026-11-01 --db '{}'", m_db.string()));
+    EXPECT_EQ(flagged.exitCode, 0) << flagged.err;
+    EXPECT_EQ(flagged.out, "agent 008012 updated\n");
+    auto unknown = run(fmt::format("agent 999999 --focus on --db '{}'", m_db.string()));
+    EXPECT_EQ(unknown.exitCode, 1);
+    EXPECT_EQ(unknown.err, "callqc: no agent \"999999\"\n");
+    auto badDate = run(fmt::format("agent 008012 --hire-date 2026-02-30 --db '{}'", m_db.string()));
+    EXPECT_EQ(badDate.exitCode, 1);
+    EXPECT_NE(badDate.err.find("2026-02-30"), std::string::npos) << badDate.err;
+
+    auto sample = run(fmt::format("sample --date 2026-11-25 --per-agent 1 --seed 2 --inspector "
+                                  "甲 --inspector 乙 --inspector 丙 --db '{}' --json",
+                                  m_db.string()));
+    ASSERT_EQ(sample.exitCode, 0) << sample.err;
+    const auto plan = json(sample);
+    EXPECT_EQ(plan["per_reason"]["complaint"], 1);
+    int total = 0;
+    int least = 1000;
+    int most = 0;
+    for (const auto& [who, count] : plan["per_inspector"].items()) {
+        total += count.get<int>();
+        least = std::min(least, count.get<int>());
+        most = std::max(most, count.get<int>());
+    }
+    EXPECT_EQ(plan["per_inspector"].size(), 3u);
+    EXPECT_EQ(total, plan["picked"].get<int>());
+    EXPECT_LE(most - least, 1);
+
+    // The complained-of call is in someone's queue with its reason.
+    bool found = false;
+    for (const char* who : {"甲", "乙", "丙"}) {
+        auto session = callqc::core::Session::open(m_db, who);
+        ASSERT_TRUE(session);
+        const auto queue = session->queue("2026-11-25");
+        ASSERT_TRUE(queue);
+        for (const auto& row : *queue) {
+            if (row.callId == "C20261125-0003") {
+                found = true;
+                EXPECT_EQ(row.reason, "complaint");
+                EXPECT_FALSE(row.explanation.empty());
+            }
+        }
+    }
+    EXPECT_TRUE(found);
 }
 
 TEST_F(Cli, databaseComesFromCallqcDbWhenNoFlagIsGiven) {
