@@ -1,10 +1,12 @@
 #include "scoring/checklist.hpp"
 
+#include <cmath>
 #include <limits>
 #include <set>
 
 #include <fmt/format.h>
 
+#include "scoring/score.hpp"
 #include "scoring/toml_support.hpp"
 
 namespace callqc::scoring {
@@ -78,7 +80,8 @@ public:
 
     tl::expected<Checklist, ScoringError> parse(const toml::table& root) {
         constexpr std::string_view kContext = "checklist";
-        if (auto keys = m_reader.checkKeys(root, {"id", "version", "name", "sections"}, kContext);
+        if (auto keys =
+                m_reader.checkKeys(root, {"id", "version", "name", "total", "sections"}, kContext);
             !keys) {
             return tl::unexpected(keys.error());
         }
@@ -126,10 +129,32 @@ public:
             }
             checklist.sections.push_back(std::move(*section));
         }
+        if (auto total = checkDeclaredTotal(root, kContext, checklist.totalPoints(), "points");
+            !total) {
+            return tl::unexpected(total.error());
+        }
         return checklist;
     }
 
 private:
+    // A declared `total` is a check a supervisor writes down: the weights must add up to it
+    // (within rounding), so an edit that forgets to rebalance is caught where it was made.
+    tl::expected<void, ScoringError> checkDeclaredTotal(const toml::table& table,
+                                                        std::string_view context, double actual,
+                                                        std::string_view what) const {
+        auto declared = m_reader.number(table, "total", context);
+        if (!declared) {
+            return tl::unexpected(declared.error());
+        }
+        if (declared->has_value() && std::abs(**declared - actual) > 1e-6) {
+            return tl::unexpected(
+                m_reader.invalid(TomlReader::lineOf(table, "total"), context, "total",
+                                 fmt::format("{} add up to {}, not the declared total {}", what,
+                                             formatPoints(actual), formatPoints(**declared))));
+        }
+        return {};
+    }
+
     tl::expected<ChecklistSection, ScoringError> parseSection(const toml::table& table,
                                                               std::size_t ordinal) {
         std::string context = fmt::format("section #{}", ordinal);
@@ -148,7 +173,8 @@ private:
             return tl::unexpected(m_reader.invalid(TomlReader::lineOf(table, "id"), context, "id",
                                                    "duplicate section id"));
         }
-        if (auto keys = m_reader.checkKeys(table, {"id", "title", "weight", "items"}, context);
+        if (auto keys =
+                m_reader.checkKeys(table, {"id", "title", "weight", "total", "items"}, context);
             !keys) {
             return tl::unexpected(keys.error());
         }
@@ -185,6 +211,10 @@ private:
             }
             itemWeightSum += item->weight;
             section.items.push_back(std::move(*item));
+        }
+        if (auto total = checkDeclaredTotal(table, context, itemWeightSum, "item weights");
+            !total) {
+            return tl::unexpected(total.error());
         }
         for (ChecklistItem& item : section.items) {
             item.effectiveWeight =

@@ -141,6 +141,24 @@ TEST(Checklist, duplicateItemIdErrorNamesFileLineAndItem) {
     EXPECT_EQ(error.detail, "test.toml:13: item 1.3: duplicate item id");
 }
 
+TEST(Checklist, sectionWeightsMustAddUpToTheDeclaredTotal) {
+    // "total = 25" is line 7; the two items (10 + 10) follow on lines 8-17.
+    const ScoringError error = parseError(withItems("total = 25\n" + item("a") + item("b")));
+    EXPECT_EQ(error.line, 7u);
+    EXPECT_EQ(error.field, "total");
+    EXPECT_EQ(error.detail,
+              "test.toml:7: section s: item weights add up to 20, not the declared total 25");
+    EXPECT_TRUE(parseChecklist(withItems("total = 20\n" + item("a") + item("b")), "t.toml"));
+}
+
+TEST(Checklist, checklistPointsMustAddUpToTheDeclaredTotal) {
+    const std::string toml = "total = 100\n" + withItems(item("a") + item("b"));
+    const ScoringError error = parseError(toml);
+    EXPECT_EQ(error.line, 1u);
+    EXPECT_EQ(error.detail,
+              "test.toml:1: checklist: points add up to 20, not the declared total 100");
+}
+
 TEST(Checklist, duplicateIdAcrossSectionsIsRejected) {
     const std::string toml = withItems(item("1") +
                                        "[[sections]]\nid = \"s2\"\n"
