@@ -115,17 +115,17 @@ Result<std::int64_t> createBatch(Database& db, const std::string& callDate, int 
     });
 }
 
-Result<std::vector<SampleCandidateRow>> sampleCandidates(Database& db,
-                                                         const std::string& callDate) {
+Result<std::vector<SampleCandidateRow>> sampleCandidates(Database& db, const std::string& callDate,
+                                                         const std::optional<std::string>& queue) {
     auto stmt = db.prepare(
         "SELECT r.id, r.call_id, a.employee_no, r.start_time, r.duration_sec, r.complaint, "
         "EXISTS (SELECT 1 FROM evaluations e WHERE e.recording_id = r.id), a.focus, a.hire_date "
-        "FROM recordings r JOIN agents a ON a.id = r.agent_id WHERE r.call_date = ? "
-        "ORDER BY r.call_id");
+        "FROM recordings r JOIN agents a ON a.id = r.agent_id "
+        "WHERE r.call_date = ?1 AND (?2 IS NULL OR r.queue = ?2) ORDER BY r.call_id");
     if (!stmt) {
         return tl::unexpected(stmt.error());
     }
-    stmt->bindAll(callDate);
+    stmt->bindAll(callDate, queue);
     return collect<SampleCandidateRow>(*stmt, [](const Statement& s) {
         return SampleCandidateRow{s.getInt(0),      s.getText(1),     s.getText(2),
                                   s.getText(3),     s.getDouble(4),   s.getInt(5) != 0,
@@ -369,20 +369,21 @@ Result<std::vector<EvaluationRecord>> evaluationsWithStatus(Database& db,
 }
 
 Result<std::vector<ReportScoreRow>> submittedScores(Database& db, ReportGrouping by,
-                                                    const std::string& callDate) {
+                                                    const std::string& fromDate,
+                                                    const std::string& toDate) {
     const std::string_view key = by == ReportGrouping::Agent ? "a.employee_no" : "t.name";
     const std::string_view label = by == ReportGrouping::Agent ? "a.name" : "t.name";
-    auto stmt = db.prepare(
-        fmt::format("SELECT COALESCE({0}, ''), COALESCE({1}, ''), e.score FROM evaluations e "
-                    "JOIN recordings r ON r.id = e.recording_id JOIN agents a ON a.id = r.agent_id "
-                    "LEFT JOIN teams t ON t.id = a.team_id "
-                    "WHERE e.status = 'submitted' AND e.score IS NOT NULL AND r.call_date = ? "
-                    "ORDER BY 1, r.call_id",
-                    key, label));
+    auto stmt = db.prepare(fmt::format(
+        "SELECT COALESCE({0}, ''), COALESCE({1}, ''), e.score FROM evaluations e "
+        "JOIN recordings r ON r.id = e.recording_id JOIN agents a ON a.id = r.agent_id "
+        "LEFT JOIN teams t ON t.id = a.team_id "
+        "WHERE e.status = 'submitted' AND e.score IS NOT NULL AND r.call_date BETWEEN ? AND ? "
+        "ORDER BY 1, r.call_id",
+        key, label));
     if (!stmt) {
         return tl::unexpected(stmt.error());
     }
-    stmt->bindAll(callDate);
+    stmt->bindAll(fromDate, toDate);
     return collect<ReportScoreRow>(*stmt, [](const Statement& s) {
         return ReportScoreRow{s.getText(0), s.getText(1), s.getDouble(2)};
     });

@@ -49,8 +49,10 @@ struct SampleCandidateRow {
     std::string hireDate; ///< 'YYYY-MM-DD' or empty
 };
 
-[[nodiscard]] Result<std::vector<SampleCandidateRow>> sampleCandidates(Database& db,
-                                                                       const std::string& callDate);
+/// The calls of `callDate`, of one queue (技能组/项目) when `queue` is given.
+[[nodiscard]] Result<std::vector<SampleCandidateRow>>
+sampleCandidates(Database& db, const std::string& callDate,
+                 const std::optional<std::string>& queue = std::nullopt);
 
 /// Flags an agent for focused listening (重点监听) or clears it; NotFound for an unknown agent.
 [[nodiscard]] Result<void> setAgentFocus(Database& db, const std::string& employeeNo, bool focus);
@@ -123,7 +125,10 @@ struct ReportScoreRow {
 };
 
 /// Submitted, scored evaluations of calls on `callDate`, one row each, keyed by agent or team.
+/// Submitted, scored evaluations of calls from `fromDate` to `toDate` (inclusive, 'YYYY-MM-DD'),
+/// one row each, keyed by agent or team.
 [[nodiscard]] Result<std::vector<ReportScoreRow>> submittedScores(Database& db, ReportGrouping by,
-                                                                  const std::string& callDate);
+                                                                  const std::string& fromDate,
+                                                                  const std::string& toDate);
 
 } // namespace callqc::storage

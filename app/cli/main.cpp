@@ -188,6 +188,8 @@ int main(int argc, char** argv) {
     sample->add_option("--per-agent", sampleOptions.perAgent, "random calls per agent")
         ->check(CLI::Range(1, 1000));
     sample->add_option("--seed", sampleOptions.seed, "random seed (same seed, same sample)");
+    std::string sampleQueue;
+    sample->add_option("--queue", sampleQueue, "sample only this queue (技能组/项目)");
     sample->add_option("--inspector", sampleInspectors,
                        "whose queue the sample goes to; give it several times to split the "
                        "sample evenly among inspectors (default: $USER)");
@@ -226,8 +228,15 @@ int main(int argc, char** argv) {
     auto* report = app.add_subcommand("report", "mean scores of submitted evaluations");
     std::string reportBy = "agent";
     std::string reportDate;
+    std::string reportFrom;
+    std::string reportTo;
     report->add_option("--by", reportBy, "agent or team")->check(CLI::IsMember({"agent", "team"}));
-    report->add_option("--date", reportDate, "the day of the calls, YYYY-MM-DD")->required();
+    auto* dateOption = report->add_option("--date", reportDate, "the day of the calls, YYYY-MM-DD");
+    auto* fromOption = report->add_option("--from", reportFrom, "first day of a period, YYYY-MM-DD")
+                           ->excludes(dateOption);
+    report->add_option("--to", reportTo, "last day of a period, YYYY-MM-DD (default: --from)")
+        ->excludes(dateOption)
+        ->needs(fromOption);
     addCommon(report);
 
     auto* phrases = app.add_subcommand(
@@ -351,6 +360,9 @@ int main(int argc, char** argv) {
             return failWith(fmt::format("--date \"{}\" is not YYYY-MM-DD", sampleDate));
         }
         sampleOptions.inspectors = sampleInspectors;
+        if (!sampleQueue.empty()) {
+            sampleOptions.queue = sampleQueue;
+        }
         auto summary = session->sampleDay(sampleDate, sampleOptions);
         if (!summary) {
             return failWith(summary.error().message());
@@ -384,12 +396,25 @@ int main(int argc, char** argv) {
     }
 
     if (report->parsed()) {
-        if (!validDate(reportDate)) {
-            return failWith(fmt::format("--date \"{}\" is not YYYY-MM-DD", reportDate));
+        if (reportDate.empty() && reportFrom.empty()) {
+            return failWith(
+                "report: give --date YYYY-MM-DD or --from YYYY-MM-DD [--to YYYY-MM-DD]");
+        }
+        if (!reportDate.empty()) {
+            reportFrom = reportDate;
+        }
+        if (reportTo.empty()) {
+            reportTo = reportFrom;
+        }
+        for (const auto& [flag, value] :
+             {std::pair("--date/--from", reportFrom), std::pair("--to", reportTo)}) {
+            if (!validDate(value)) {
+                return failWith(fmt::format("{} \"{}\" is not YYYY-MM-DD", flag, value));
+            }
         }
         const auto by = reportBy == "team" ? callqc::storage::ReportGrouping::Team
                                            : callqc::storage::ReportGrouping::Agent;
-        auto lines = session->report(by, reportDate);
+        auto lines = session->report(by, reportFrom, reportTo);
         if (!lines) {
             return failWith(lines.error().message());
         }
@@ -405,18 +430,21 @@ int main(int argc, char** argv) {
                                 {"grade", callqc::scoring::gradeName(
                                               l.grade, callqc::scoring::Language::En)}});
             }
-            fmt::print(
-                "{}\n",
-                nlohmann::json{{"by", reportBy}, {"date", reportDate}, {"rows", rows}}.dump());
+            fmt::print("{}\n",
+                       nlohmann::json{
+                           {"by", reportBy}, {"from", reportFrom}, {"to", reportTo}, {"rows", rows}}
+                           .dump());
         } else {
-            fmt::print("{:<12} {:<14} {:>5} {:>7} {:>7} {:>7}\n", reportBy, "name", "evals", "mean",
-                       "min", "max");
+            fmt::print("{:<12} {:<14} {:>5} {:>7} {:>7} {:>7}  {}\n", reportBy, "name", "evals",
+                       "mean", "min", "max", "grade");
             for (const auto& l : *lines) {
-                fmt::print("{:<12} {:<14} {:>5} {:>7.1f} {:>7.1f} {:>7.1f}\n", l.key, l.label,
-                           l.evaluations, l.mean, l.min, l.max);
+                fmt::print("{:<12} {:<14} {:>5} {:>7.1f} {:>7.1f} {:>7.1f}  {}\n", l.key, l.label,
+                           l.evaluations, l.mean, l.min, l.max,
+                           callqc::scoring::gradeName(l.grade, callqc::scoring::Language::En));
             }
             if (lines->empty()) {
-                fmt::print("(no submitted evaluations for calls on {})\n", reportDate);
+                fmt::print("(no submitted evaluations for calls from {} to {})\n", reportFrom,
+                           reportTo);
             }
         }
         return 0;

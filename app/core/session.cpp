@@ -189,13 +189,16 @@ int secondsOfDay(const std::string& startTime) {
 
 CoreResult<SampleSummary> Session::sampleDay(const std::string& callDate,
                                              const SampleOptions& options) {
-    auto calls = storage::sampleCandidates(m_db, callDate);
+    auto calls = storage::sampleCandidates(m_db, callDate, options.queue);
     if (!calls) {
         return tl::unexpected(fromStorage(calls.error()));
     }
     if (calls->empty()) {
-        return tl::unexpected(CoreError{CoreError::Kind::NotFound,
-                                        fmt::format("no calls imported for {}", callDate)});
+        return tl::unexpected(CoreError{
+            CoreError::Kind::NotFound,
+            options.queue
+                ? fmt::format("no calls of queue \"{}\" imported for {}", *options.queue, callDate)
+                : fmt::format("no calls imported for {}", callDate)});
     }
     std::vector<scoring::SampleCandidate> candidates;
     std::map<std::string, std::int64_t> idOf;
@@ -445,8 +448,14 @@ Session::saveEvaluation(std::int64_t recordingId, const scoring::Answers& answer
 }
 
 CoreResult<std::vector<ReportLine>> Session::report(storage::ReportGrouping by,
-                                                    const std::string& callDate) {
-    auto rows = storage::submittedScores(m_db, by, callDate);
+                                                    const std::string& fromDate,
+                                                    const std::string& toDate) {
+    if (!daysBetween(fromDate, toDate) || *daysBetween(fromDate, toDate) < 0) {
+        return tl::unexpected(CoreError{
+            CoreError::Kind::Input,
+            fmt::format("the period {} to {} is not two dates in order", fromDate, toDate)});
+    }
+    auto rows = storage::submittedScores(m_db, by, fromDate, toDate);
     if (!rows) {
         return tl::unexpected(fromStorage(rows.error()));
     }

@@ -47,6 +47,7 @@ struct SampleOptions {
     int extraNewHire = 2;       ///< extra calls for agents hired within newHireDays
     int newHireDays = 30;
     std::vector<std::string> inspectors; ///< split evenly among these; empty: this session's user
+    std::optional<std::string> queue; ///< sample only this queue (技能组/项目); all when empty
 };
 
 struct SampleSummary {
@@ -130,9 +131,14 @@ public:
     /// Every submitted evaluation scored again with its own checklist version.
     [[nodiscard]] CoreResult<std::vector<RecomputedScore>> recomputeSubmitted();
 
-    /// Submitted evaluations of calls on `callDate`, grouped by agent or team.
+    /// Submitted evaluations of calls from `fromDate` to `toDate` (inclusive), grouped by agent
+    /// or team, each group's mean graded by the configured bands.
+    [[nodiscard]] CoreResult<std::vector<ReportLine>>
+    report(storage::ReportGrouping by, const std::string& fromDate, const std::string& toDate);
     [[nodiscard]] CoreResult<std::vector<ReportLine>> report(storage::ReportGrouping by,
-                                                             const std::string& callDate);
+                                                             const std::string& callDate) {
+        return report(by, callDate, callDate);
+    }
 
 private:
     struct Suggested {

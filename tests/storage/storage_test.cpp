@@ -269,15 +269,16 @@ TEST(ReviewStore, queueEvaluationsAndReportRows) {
     EXPECT_EQ((*submitted)[0].answers.size(), 2u);
     EXPECT_TRUE(evaluationsWithStatus(db, "draft")->empty());
 
-    auto byAgent = submittedScores(db, ReportGrouping::Agent, "2026-11-25");
+    auto byAgent = submittedScores(db, ReportGrouping::Agent, "2026-11-25", "2026-11-25");
     ASSERT_TRUE(byAgent);
     ASSERT_EQ(byAgent->size(), 1u);
     EXPECT_EQ((*byAgent)[0].groupKey, "001");
     EXPECT_EQ((*byAgent)[0].score, 75.0);
-    auto byTeam = submittedScores(db, ReportGrouping::Team, "2026-11-25");
+    auto byTeam = submittedScores(db, ReportGrouping::Team, "2026-11-25", "2026-11-25");
     ASSERT_TRUE(byTeam);
     EXPECT_EQ((*byTeam)[0].groupLabel, "一组");
-    EXPECT_TRUE(submittedScores(db, ReportGrouping::Team, "2026-11-26")->empty());
+    EXPECT_TRUE(submittedScores(db, ReportGrouping::Team, "2026-11-26", "2026-11-30")->empty());
+    EXPECT_EQ(submittedScores(db, ReportGrouping::Team, "2026-11-01", "2026-11-30")->size(), 1u);
 }
 
 TEST(ReviewStore, sampleCandidatesCarryFlagsTheSamplerWeighs) {
@@ -298,6 +299,8 @@ TEST(ReviewStore, sampleCandidatesCarryFlagsTheSamplerWeighs) {
     e.status = "draft";
     ASSERT_TRUE(saveEvaluation(db, e));
 
+    EXPECT_EQ(sampleCandidates(db, "2026-11-25", "信用卡服务")->size(), 2u);
+    EXPECT_TRUE(sampleCandidates(db, "2026-11-25", "宽带报修")->empty());
     auto rows = sampleCandidates(db, "2026-11-25");
     ASSERT_TRUE(rows) << rows.error().detail;
     ASSERT_EQ(rows->size(), 2u);

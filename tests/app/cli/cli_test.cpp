@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -137,6 +138,22 @@ TEST_F(Cli, demoImportSampleReportAgreeWithTheCore) {
         }
     }
 
+    // A period holding the day gives the same rows; one without it, none.
+    auto oneDay =
+        run(fmt::format("report --by agent --date 2026-11-25 --db '{}' --json", m_db.string()));
+    auto month = run(fmt::format(
+        "report --by agent --from 2026-11-01 --to 2026-11-30 --db '{}' --json", m_db.string()));
+    ASSERT_EQ(month.exitCode, 0) << month.err;
+    EXPECT_EQ(json(month)["rows"], json(oneDay)["rows"]);
+    EXPECT_EQ(json(month)["from"], "2026-11-01");
+    auto later =
+        run(fmt::format("report --by agent --from 2026-11-26 --db '{}' --json", m_db.string()));
+    EXPECT_TRUE(json(later)["rows"].empty());
+    auto backwards = run(fmt::format(
+        "report --by agent --from 2026-11-30 --to 2026-11-01 --db '{}'", m_db.string()));
+    EXPECT_EQ(backwards.exitCode, 1);
+    EXPECT_NE(backwards.err.find("not two dates in order"), std::string::npos) << backwards.err;
+
     auto table = run(fmt::format("report --by team --date 2026-11-25 --db '{}'", m_db.string()));
     ASSERT_EQ(table.exitCode, 0);
     EXPECT_NE(table.out.find("mean"), std::string::npos);
@@ -194,6 +211,33 @@ TEST_F(Cli, complaintsJoinTheSampleSplitAmongInspectors) {
         }
     }
     EXPECT_TRUE(found);
+}
+
+TEST_F(Cli, sampleOfOneQueueTakesOnlyItsCalls) {
+    const auto day = m_dir / "day";
+    ASSERT_EQ(run(fmt::format("demo '{}' --calls 12 --seed 8", day.string())).exitCode, 0);
+    ASSERT_EQ(run(fmt::format("import '{}' --db '{}'", day.string(), m_db.string())).exitCode, 0);
+    std::map<std::string, int> callsPerQueue;
+    {
+        auto db = callqc::storage::Database::open(m_db);
+        ASSERT_TRUE(db);
+        const auto calls = callqc::storage::recordingsOn(*db, "2026-11-25");
+        ASSERT_TRUE(calls);
+        for (const auto& r : *calls) {
+            ++callsPerQueue[r.queue];
+        }
+    }
+    ASSERT_GE(callsPerQueue.size(), 2u);
+    const auto& [queue, count] = *callsPerQueue.begin();
+    auto sample = run(fmt::format("sample --date 2026-11-25 --queue '{}' --per-agent 50 "
+                                  "--min-duration 0 --inspector q --db '{}' --json",
+                                  queue, m_db.string()));
+    ASSERT_EQ(sample.exitCode, 0) << sample.err;
+    EXPECT_EQ(json(sample)["picked"], count) << queue;
+    auto none =
+        run(fmt::format("sample --date 2026-11-25 --queue 没有这个 --db '{}'", m_db.string()));
+    EXPECT_EQ(none.exitCode, 1);
+    EXPECT_NE(none.err.find("没有这个"), std::string::npos) << none.err;
 }
 
 TEST_F(Cli, databaseComesFromCallqcDbWhenNoFlagIsGiven) {

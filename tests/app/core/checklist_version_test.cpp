@@ -110,7 +110,14 @@ TEST_F(ChecklistVersions, editedChecklistIsANewVersionAndOldScoresStay) {
     const auto edited =
         std::regex_replace(text, weight, "$0116", std::regex_constants::format_first_only);
     ASSERT_NE(edited, text);
+    // The declared totals must follow, or the file is refused (the session would not open).
     std::ofstream(checklistFile()) << edited;
+    ASSERT_FALSE(Session::open(m_db, "qc"));
+    const auto rebalanced = std::regex_replace(
+        std::regex_replace(edited, std::regex("\ntotal = 100\n"), "\ntotal = 108\n"),
+        std::regex("\ntotal = 60\n"), "\ntotal = 68\n");
+    ASSERT_NE(rebalanced, edited);
+    std::ofstream(checklistFile()) << rebalanced;
 
     auto session = Session::open(m_db, "qc");
     ASSERT_TRUE(session) << session.error().detail;
