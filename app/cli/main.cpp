@@ -185,24 +185,28 @@ int main(int argc, char** argv) {
     callqc::core::SampleOptions sampleOptions;
     std::vector<std::string> sampleInspectors;
     sample->add_option("--date", sampleDate, "the day, YYYY-MM-DD")->required();
-    sample->add_option("--per-agent", sampleOptions.perAgent, "random calls per agent")
+    sample->add_option("--per-agent", sampleOptions.rules.perAgent, "random calls per agent")
         ->check(CLI::Range(1, 1000));
-    sample->add_option("--seed", sampleOptions.seed, "random seed (same seed, same sample)");
+    sample->add_option("--seed", sampleOptions.rules.seed, "random seed (same seed, same sample)");
     std::string sampleQueue;
     sample->add_option("--queue", sampleQueue, "sample only this queue (技能组/项目)");
     sample->add_option("--inspector", sampleInspectors,
                        "whose queue the sample goes to; give it several times to split the "
                        "sample evenly among inspectors (default: $USER)");
     sample
-        ->add_option("--min-duration", sampleOptions.minDurationSec,
+        ->add_option("--min-duration", sampleOptions.rules.minDurationSec,
                      "skip calls shorter than this many seconds (complaints excepted)")
         ->check(CLI::Range(0.0, 86400.0));
-    sample->add_option("--extra-focus", sampleOptions.extraFocus, "extra calls for focus agents")
-        ->check(CLI::Range(0, 1000));
-    sample->add_option("--extra-new-hire", sampleOptions.extraNewHire, "extra calls for new hires")
+    sample
+        ->add_option("--extra-focus", sampleOptions.rules.extraFocus,
+                     "extra calls for focus agents")
         ->check(CLI::Range(0, 1000));
     sample
-        ->add_option("--new-hire-days", sampleOptions.newHireDays,
+        ->add_option("--extra-new-hire", sampleOptions.rules.extraNewHire,
+                     "extra calls for new hires")
+        ->check(CLI::Range(0, 1000));
+    sample
+        ->add_option("--new-hire-days", sampleOptions.rules.newHireDays,
                      "an agent hired within this many days is a new hire")
         ->check(CLI::Range(0, 3650));
     addCommon(sample);
@@ -359,7 +363,7 @@ int main(int argc, char** argv) {
         if (!validDate(sampleDate)) {
             return failWith(fmt::format("--date \"{}\" is not YYYY-MM-DD", sampleDate));
         }
-        sampleOptions.inspectors = sampleInspectors;
+        sampleOptions.rules.inspectors = sampleInspectors;
         if (!sampleQueue.empty()) {
             sampleOptions.queue = sampleQueue;
         }

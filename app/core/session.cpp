@@ -217,14 +217,10 @@ CoreResult<SampleSummary> Session::sampleDay(const std::string& callDate,
         candidates.push_back(std::move(candidate));
         idOf[c.callId] = c.recordingId;
     }
-    scoring::SampleRules rules;
-    rules.perAgent = options.perAgent;
-    rules.seed = options.seed;
-    rules.minDurationSec = options.minDurationSec;
-    rules.extraFocus = options.extraFocus;
-    rules.extraNewHire = options.extraNewHire;
-    rules.newHireDays = options.newHireDays;
-    rules.inspectors = options.inspectors.empty() ? std::vector{m_inspector} : options.inspectors;
+    scoring::SampleRules rules = options.rules;
+    if (rules.inspectors.empty()) {
+        rules.inspectors = {m_inspector};
+    }
     const auto plan = scoring::planSample(candidates, rules, scoring::Language::Zh);
 
     std::vector<storage::QueuePick> picks;
@@ -235,7 +231,7 @@ CoreResult<SampleSummary> Session::sampleDay(const std::string& callDate,
         ++summary.perReason[p.reason];
     }
     auto batch =
-        storage::createBatch(m_db, callDate, options.perAgent, options.seed, m_inspector, picks);
+        storage::createBatch(m_db, callDate, rules.perAgent, rules.seed, m_inspector, picks);
     if (!batch) {
         return tl::unexpected(fromStorage(batch.error()));
     }

@@ -12,6 +12,7 @@
 #include "scoring/checklist.hpp"
 #include "scoring/grades.hpp"
 #include "scoring/phrases.hpp"
+#include "scoring/sampling.hpp"
 #include "scoring/score.hpp"
 #include "storage/call_store.hpp"
 #include "storage/database.hpp"
@@ -40,13 +41,8 @@ struct CallView {
 };
 
 struct SampleOptions {
-    int perAgent = 2;
-    std::uint64_t seed = 1;
-    double minDurationSec = 30; ///< shorter calls are not drawn at random (complaints still are)
-    int extraFocus = 2;         ///< extra calls for agents flagged for focused listening
-    int extraNewHire = 2;       ///< extra calls for agents hired within newHireDays
-    int newHireDays = 30;
-    std::vector<std::string> inspectors; ///< split evenly among these; empty: this session's user
+    /// The plan's rules (scoring/sampling.hpp); empty `inspectors` means this session's user.
+    scoring::SampleRules rules{.perAgent = 2, .seed = 1};
     std::optional<std::string> queue; ///< sample only this queue (技能组/项目); all when empty
 };
 
@@ -108,8 +104,8 @@ public:
     [[nodiscard]] CoreResult<SampleSummary> sampleDay(const std::string& callDate, int perAgent,
                                                       std::uint64_t seed) {
         SampleOptions options;
-        options.perAgent = perAgent;
-        options.seed = seed;
+        options.rules.perAgent = perAgent;
+        options.rules.seed = seed;
         return sampleDay(callDate, options);
     }
 

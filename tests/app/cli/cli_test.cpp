@@ -1,8 +1,6 @@
 // callqc end to end as a nightly script runs it: demo, import, sample and report with --json,
 // exit codes and one-line errors; the report agrees with what app/core computes.
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -10,39 +8,19 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <sys/wait.h>
 
 #include "app/core/session.hpp"
+#include "tests/app/cli/cli_runner.hpp"
 #include "tests/audio/fixtures.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
-    int exitCode = -1;
-    std::string out;
-    std::string err;
-};
+using Run = callqc::tests::CliRun;
 
 Run run(const std::string& args, const std::string& env = "") {
-    const auto errFile = callqc::tests::freshDir("cli-stderr") / "stderr.txt";
-    const std::string command =
-        fmt::format("{} '{}' {} 2>'{}'", env, CALLQC_CLI, args, errFile.string());
-    Run result;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) {
-        return result;
-    }
-    std::array<char, 4096> buffer{};
-    while (std::fgets(buffer.data(), buffer.size(), pipe)) {
-        result.out += buffer.data();
-    }
-    const int status = pclose(pipe);
-    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream err(errFile);
-    result.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
-    return result;
+    return callqc::tests::runCli(args, callqc::tests::freshDir("cli-run"), env);
 }
 
 nlohmann::json json(const Run& r) {

@@ -3,8 +3,6 @@
 // line, errors per file on stderr and exit code 1 when any file failed.
 
 #include <algorithm>
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,38 +11,18 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
+#include "tests/app/cli/cli_runner.hpp"
 #include "tests/audio/fixtures.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-    int exitCode = -1;
-    std::string out;
-    std::string err;
-};
+using callqc::tests::CliRun;
 
 CliRun run(const std::string& args, const fs::path& dir) {
-    const auto errFile = dir / "stderr.txt";
-    const std::string command =
-        fmt::format("cd '{}' && '{}' {} 2>'{}'", dir.string(), CALLQC_CLI, args, errFile.string());
-    CliRun result;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) {
-        return result;
-    }
-    std::array<char, 4096> buffer{};
-    while (std::fgets(buffer.data(), buffer.size(), pipe)) {
-        result.out += buffer.data();
-    }
-    const int status = pclose(pipe);
-    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream err(errFile);
-    result.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
-    return result;
+    return callqc::tests::runCli(args, dir);
 }
 
 std::vector<std::string> lines(const std::string& text) {

@@ -58,8 +58,8 @@ scoring::Answers allPassing(const scoring::Checklist& checklist) {
 /// The test's calls are 6 s long, under the plan's default minimum.
 SampleOptions shortCalls(int perAgent) {
     SampleOptions options;
-    options.perAgent = perAgent;
-    options.minDurationSec = 0;
+    options.rules.perAgent = perAgent;
+    options.rules.minDurationSec = 0;
     return options;
 }
 
