@@ -13,46 +13,11 @@
 #include <stb/stb_image_write.h>
 
 #include "app/core/session.hpp"
+#include "app/station/fonts.hpp"
 #include "app/station/portaudio_sink.hpp"
 #include "app/station/station_app.hpp"
 
 namespace {
-
-const char* const kFontCandidates[] = {
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-};
-constexpr int kNotoSansCjkScIndex = 2; // JP, KR, SC, TC, HK in the Noto collection
-
-/// A CJK font with the glyphs the UI needs: the common simplified set plus every character of
-/// `text` (checklist, names, UI strings). Falls back to ImGui's built-in Latin font with a warning.
-void loadFonts(const std::string& text, float pixels) {
-    ImGuiIO& io = ImGui::GetIO();
-    static ImVector<ImWchar> ranges;
-    ImFontGlyphRangesBuilder builder;
-    builder.AddRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
-    builder.AddText(text.c_str());
-    for (const char* extra : {"—…←→·“”‘’（）：，。？！、"}) {
-        builder.AddText(extra);
-    }
-    builder.BuildRanges(&ranges);
-    for (const char* path : kFontCandidates) {
-        if (!std::filesystem::exists(path)) {
-            continue;
-        }
-        ImFontConfig config;
-        config.FontNo =
-            std::string_view(path).ends_with("NotoSansCJK-Regular.ttc") ? kNotoSansCjkScIndex : 0;
-        config.OversampleH = 1;
-        config.PixelSnapH = true;
-        if (io.Fonts->AddFontFromFileTTF(path, pixels, &config, ranges.Data) != nullptr) {
-            return;
-        }
-    }
-    fmt::print(stderr, "warning: no CJK font found (install fonts-noto-cjk); Chinese text will "
-                       "show as boxes\n");
-    io.Fonts->AddFontDefault();
-}
 
 bool writeScreenshot(const std::string& path, int width, int height) {
     std::vector<unsigned char> pixels(static_cast<std::size_t>(width) * height * 4);
@@ -140,7 +105,7 @@ int main(int argc, char** argv) {
         callqc::station::StationApp app(std::move(*session), std::move(sink),
                                         language == "zh" ? callqc::scoring::Language::Zh
                                                          : callqc::scoring::Language::En);
-        loadFonts(app.allText(), 18.0f * xscale);
+        callqc::station::loadFonts(app.allText(), 18.0f * xscale);
         ImGui_ImplGlfw_InitForOpenGL(window, true);
         ImGui_ImplOpenGL3_Init("#version 330");
         if (openFirst && !app.queue().empty()) {
@@ -148,9 +113,21 @@ int main(int argc, char** argv) {
         }
 
         int frame = 0;
+        int textGeneration = -1; // check the first frame too: --open-first opened a call
         while (!glfwWindowShouldClose(window)) {
             glfwPollEvents();
             app.update();
+            // The atlas holds the common characters and those seen so far; a call whose
+            // transcript has others gets them added before it is drawn.
+            if (app.textGeneration() != textGeneration) {
+                textGeneration = app.textGeneration();
+                const std::string text = app.allText();
+                if (callqc::station::fontMissesGlyphs(text)) {
+                    callqc::station::loadFonts(text, 18.0f * xscale);
+                    ImGui_ImplOpenGL3_DestroyFontsTexture();
+                    ImGui_ImplOpenGL3_CreateFontsTexture();
+                }
+            }
             ImGui_ImplOpenGL3_NewFrame();
             ImGui_ImplGlfw_NewFrame();
             ImGui::NewFrame();

@@ -27,6 +27,7 @@ void StationApp::reloadQueue() {
     if (rows) {
         m_queue = std::move(*rows);
         m_queueStatus.clear();
+        ++m_textGeneration;
     } else {
         m_queueStatus = rows.error().message();
     }
@@ -42,6 +43,7 @@ void StationApp::openCall(std::int64_t recordingId) {
     m_player.unload();
     m_audioReady = false;
     m_call = std::move(*view);
+    ++m_textGeneration;
     m_answers = m_call->answers;
     m_score = scoring::computeScore(m_call->checklist, m_answers, m_text->language);
     m_message.clear();
@@ -240,6 +242,16 @@ std::string StationApp::allText() const {
     for (const auto& row : m_queue) {
         text += row.agentName + row.team + row.explanation;
     }
+    if (m_call) {
+        for (const auto& segment : m_call->segments) {
+            text += segment.text;
+        }
+        for (const auto& [item, reason] : m_call->suggestions) {
+            text += reason;
+        }
+        text += m_call->recording.team + m_call->recording.agentName;
+    }
+    text += m_message + m_queueStatus;
     return text;
 }
 

@@ -38,8 +38,11 @@ public:
     [[nodiscard]] const std::vector<storage::QueueRow>& queue() const { return m_queue; }
     [[nodiscard]] bool audioReady() const { return m_audioReady; }
     [[nodiscard]] const std::optional<core::CallView>& call() const { return m_call; }
-    /// Text shown anywhere in the UI, for building the font's glyph set.
+    /// Text shown anywhere in the UI (strings, checklist, queue, the open call's transcript), for
+    /// building the font's glyph set.
     [[nodiscard]] std::string allText() const;
+    /// Changes whenever allText() may have new characters (a call was opened, the queue reloaded).
+    [[nodiscard]] int textGeneration() const { return m_textGeneration; }
 
 private:
     void reloadQueue();
@@ -57,6 +60,7 @@ private:
     bool m_audioReady = false;
     std::future<tl::expected<audio::DecodedAudio, audio::AudioError>> m_decoding;
     std::optional<std::chrono::steady_clock::time_point> m_dirtySince;
+    int m_textGeneration = 0;
 };
 
 } // namespace callqc::station
