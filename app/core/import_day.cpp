@@ -63,6 +63,22 @@ std::optional<std::string> parseLocalTime(const std::string& text) {
     return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", y, mo, d, h, mi, s);
 }
 
+/// True when `path` (after resolving "..", "." and symbolic links) lies inside `root`.
+bool isInside(const std::filesystem::path& path, const std::filesystem::path& root) {
+    std::error_code ec;
+    const auto resolved = std::filesystem::weakly_canonical(path, ec);
+    if (ec) {
+        return false;
+    }
+    const auto base = std::filesystem::weakly_canonical(root, ec);
+    if (ec) {
+        return false;
+    }
+    const auto [rootEnd, pathAt] =
+        std::mismatch(base.begin(), base.end(), resolved.begin(), resolved.end());
+    return rootEnd == base.end() || (std::next(rootEnd) == base.end() && rootEnd->empty());
+}
+
 struct Row {
     int line = 0;
     std::map<std::string, std::string> fields;
@@ -250,6 +266,18 @@ CoreResult<ImportReport> importDay(storage::Database& db, const std::filesystem:
             row.fields["start_time"] = *time;
             const std::filesystem::path file(row.fields["file"]);
             row.file = file.is_absolute() ? file : dir / file;
+            const auto& roots = options.recordingRoots.empty()
+                                    ? std::vector<std::filesystem::path>{dir}
+                                    : options.recordingRoots;
+            if (std::none_of(roots.begin(), roots.end(), [&](const std::filesystem::path& root) {
+                    return isInside(row.file, root);
+                })) {
+                rejected.reason = fmt::format("file \"{}\" is outside the recording folders; not "
+                                              "read",
+                                              row.fields["file"]);
+                report.rejected.push_back(std::move(rejected));
+                continue;
+            }
             rows.push_back(std::move(row));
             continue;
         }

@@ -15,6 +15,9 @@ struct ImportOptions {
     int jobs = 0; ///< analysis threads; 0 = all cores
     audio::AnalysisConfig analysis;
     int rowsPerTransaction = 32;
+    /// Folders audio may be read from; a row naming a file outside all of them is rejected
+    /// unread. Empty: the day folder itself.
+    std::vector<std::filesystem::path> recordingRoots;
 };
 
 struct RejectedRow {

@@ -230,6 +230,46 @@ TEST(ImportDay, rejectsBadRowsWithReasonsAndKeepsTheGoodOnes) {
     EXPECT_TRUE(storage::segmentsFor(*db, g2->id)->empty());
 }
 
+TEST(ImportDay, filesOutsideTheRecordingFoldersAreRejectedUnread) {
+    const auto root = tests::freshDir("confined");
+    const auto day = root / "day";
+    std::filesystem::create_directories(day / "audio");
+    auto pcm = tests::silence(1, 2.0);
+    tests::addTone(pcm, 0, 0.5, 1.5);
+    tests::writeWav16(day / "audio" / "in.wav", pcm);
+    tests::writeWav16(root / "outside.wav", pcm);
+    std::filesystem::create_symlink(root / "outside.wav", day / "audio" / "link.wav");
+    std::ofstream(day / "metadata.csv")
+        << "call_id,file,start_time,agent_id\n"
+        << "A1,audio/in.wav,2026-11-25 10:00:00,7\n"
+        << "A2,../outside.wav,2026-11-25 10:01:00,7\n"
+        << "A3,../../../../etc/passwd,2026-11-25 10:02:00,7\n"
+        << "A4," << (root / "outside.wav").string() << ",2026-11-25 10:03:00,7\n"
+        << "A5,audio/link.wav,2026-11-25 10:04:00,7\n"
+        << "A6,audio/../audio/in.wav,2026-11-25 10:05:00,7\n";
+    auto db = storage::Database::open(":memory:");
+    auto report = importDay(*db, day, {});
+    ASSERT_TRUE(report) << report.error().detail;
+    EXPECT_EQ(report->imported, 2); // A1 and A6
+    ASSERT_EQ(report->rejected.size(), 4u);
+    for (const auto& r : report->rejected) {
+        EXPECT_NE(r.reason.find("outside the recording folders"), std::string::npos)
+            << r.callId << ": " << r.reason;
+    }
+    EXPECT_EQ(report->rejected[1].reason,
+              "file \"../../../../etc/passwd\" is outside the recording folders; not read");
+
+    // A configured root admits files under it.
+    ImportOptions options;
+    options.recordingRoots = {day, root};
+    auto db2 = storage::Database::open(":memory:");
+    auto wider = importDay(*db2, day, options);
+    ASSERT_TRUE(wider);
+    EXPECT_EQ(wider->imported, 5);
+    ASSERT_EQ(wider->rejected.size(), 1u);
+    EXPECT_EQ(wider->rejected[0].callId, "A3");
+}
+
 TEST(ImportDay, changedFileIsReportedNotReplaced) {
     const auto day = tests::freshDir("changed_day");
     auto pcm = tests::silence(1, 2.0);
