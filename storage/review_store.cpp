@@ -119,7 +119,8 @@ Result<std::vector<SampleCandidateRow>> sampleCandidates(Database& db, const std
                                                          const std::optional<std::string>& queue) {
     auto stmt = db.prepare(
         "SELECT r.id, r.call_id, a.employee_no, r.start_time, r.duration_sec, r.complaint, "
-        "EXISTS (SELECT 1 FROM evaluations e WHERE e.recording_id = r.id), a.focus, a.hire_date "
+        "EXISTS (SELECT 1 FROM evaluations e WHERE e.recording_id = r.id), a.focus, a.hire_date, "
+        "a.name "
         "FROM recordings r JOIN agents a ON a.id = r.agent_id "
         "WHERE r.call_date = ?1 AND (?2 IS NULL OR r.queue = ?2) ORDER BY r.call_id");
     if (!stmt) {
@@ -127,9 +128,9 @@ Result<std::vector<SampleCandidateRow>> sampleCandidates(Database& db, const std
     }
     stmt->bindAll(callDate, queue);
     return collect<SampleCandidateRow>(*stmt, [](const Statement& s) {
-        return SampleCandidateRow{s.getInt(0),      s.getText(1),     s.getText(2),
-                                  s.getText(3),     s.getDouble(4),   s.getInt(5) != 0,
-                                  s.getInt(6) != 0, s.getInt(7) != 0, s.getText(8)};
+        return SampleCandidateRow{
+            s.getInt(0),      s.getText(1),     s.getText(2),     s.getText(3), s.getDouble(4),
+            s.getInt(5) != 0, s.getInt(6) != 0, s.getInt(7) != 0, s.getText(8), s.getText(9)};
     });
 }
 

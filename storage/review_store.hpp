@@ -47,6 +47,7 @@ struct SampleCandidateRow {
     bool evaluated = false; ///< has an evaluation (draft or submitted) by anyone
     bool focusAgent = false;
     std::string hireDate; ///< 'YYYY-MM-DD' or empty
+    std::string agentName;
 };
 
 /// The calls of `callDate`, of one queue (技能组/项目) when `queue` is given.

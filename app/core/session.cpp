@@ -202,7 +202,9 @@ CoreResult<SampleSummary> Session::sampleDay(const std::string& callDate,
     }
     std::vector<scoring::SampleCandidate> candidates;
     std::map<std::string, std::int64_t> idOf;
+    std::map<std::string, std::string> names;
     for (const auto& c : *calls) {
+        names[c.agentNo] = c.agentName;
         scoring::SampleCandidate candidate;
         candidate.callId = c.callId;
         candidate.agentId = c.agentNo;
@@ -240,12 +242,6 @@ CoreResult<SampleSummary> Session::sampleDay(const std::string& callDate,
     summary.calls = static_cast<int>(calls->size());
     summary.agents = static_cast<int>(plan.agents.size());
     summary.picked = static_cast<int>(picks.size());
-    std::map<std::string, std::string> names;
-    if (auto records = storage::recordingsOn(m_db, callDate)) {
-        for (const auto& r : *records) {
-            names[r.agentNo] = r.agentName;
-        }
-    }
     for (const auto& a : plan.agents) {
         summary.explanations.push_back(
             fmt::format("{} {}: {}", a.agentId, names[a.agentId], a.explanation));
@@ -337,7 +333,7 @@ Session::suggestionsFor(const std::vector<storage::SegmentRecord>& segments,
     for (const auto& s : segments) {
         forMatching.push_back({speakerFrom(s.speaker), s.startSec, s.endSec, s.text});
     }
-    auto found = scoring::PhraseMatcher(m_phraseRules).match(forMatching);
+    auto found = m_phraseMatcher.match(forMatching);
     std::map<std::string, Suggested> out;
     const scoring::AcousticFacts facts{profile.deadAir, profile.longestSilenceSec};
     for (const auto& s :
@@ -446,7 +442,7 @@ Session::saveEvaluation(std::int64_t recordingId, const scoring::Answers& answer
 CoreResult<std::vector<ReportLine>> Session::report(storage::ReportGrouping by,
                                                     const std::string& fromDate,
                                                     const std::string& toDate) {
-    if (!daysBetween(fromDate, toDate) || *daysBetween(fromDate, toDate) < 0) {
+    if (const auto days = daysBetween(fromDate, toDate); !days || *days < 0) {
         return tl::unexpected(CoreError{
             CoreError::Kind::Input,
             fmt::format("the period {} to {} is not two dates in order", fromDate, toDate)});

@@ -152,13 +152,13 @@ private:
     Session(storage::Database db, std::string inspector, scoring::Checklist checklist,
             storage::ChecklistRecord record, std::vector<scoring::PhraseRule> rules)
         : m_db(std::move(db)), m_inspector(std::move(inspector)), m_checklist(std::move(checklist)),
-          m_checklistRecord(std::move(record)), m_phraseRules(std::move(rules)) {}
+          m_checklistRecord(std::move(record)), m_phraseMatcher(std::move(rules)) {}
 
     storage::Database m_db;
     std::string m_inspector;
     scoring::Checklist m_checklist;
     storage::ChecklistRecord m_checklistRecord;
-    std::vector<scoring::PhraseRule> m_phraseRules;
+    scoring::PhraseMatcher m_phraseMatcher; ///< built once: openCall and every save use it
     scoring::GradeThresholds m_grades;
 };
 
