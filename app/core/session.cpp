@@ -136,7 +136,7 @@ CoreResult<Session> Session::open(const std::filesystem::path& dbPath, std::stri
     }
     checklist->version = record->version; // the database numbers the versions it froze
     return Session(std::move(*db), std::move(inspector), std::move(*checklist), std::move(*record),
-                   std::move(*rules));
+                   std::move(*rules), *grades);
 }
 
 CoreResult<std::vector<storage::QueueRow>>

@@ -150,9 +150,11 @@ private:
     [[nodiscard]] CoreResult<scoring::Checklist> checklistVersion(std::int64_t checklistId);
 
     Session(storage::Database db, std::string inspector, scoring::Checklist checklist,
-            storage::ChecklistRecord record, std::vector<scoring::PhraseRule> rules)
+            storage::ChecklistRecord record, std::vector<scoring::PhraseRule> rules,
+            scoring::GradeThresholds grades)
         : m_db(std::move(db)), m_inspector(std::move(inspector)), m_checklist(std::move(checklist)),
-          m_checklistRecord(std::move(record)), m_phraseMatcher(std::move(rules)) {}
+          m_checklistRecord(std::move(record)), m_phraseMatcher(std::move(rules)),
+          m_grades(grades) {}
 
     storage::Database m_db;
     std::string m_inspector;

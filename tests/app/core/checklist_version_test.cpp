@@ -152,6 +152,34 @@ TEST_F(ChecklistVersions, editedChecklistIsANewVersionAndOldScoresStay) {
     EXPECT_DOUBLE_EQ(*(*recomputed)[0].recomputed, firstScore);
 }
 
+TEST_F(ChecklistVersions, reportsGradeByTheConfiguredBands) {
+    {
+        auto session = Session::open(m_db, "qc");
+        ASSERT_TRUE(session);
+        ASSERT_TRUE(session->sampleDay("2026-11-25", shortCalls(1)));
+        const auto queue = session->queue();
+        ASSERT_TRUE(queue);
+        ASSERT_EQ(queue->size(), 1u);
+        auto answers = allPassing(session->checklist());
+        answers["1.2"].value = scoring::AnswerValue::Fail; // 92 of 100
+        answers["1.2"].comment = "打断客户";
+        ASSERT_TRUE(session->saveEvaluation(queue->front().recordingId, answers, true));
+        auto report = session->report(storage::ReportGrouping::Agent, "2026-11-25");
+        ASSERT_TRUE(report);
+        ASSERT_EQ(report->size(), 1u);
+        EXPECT_EQ((*report)[0].grade, scoring::Grade::B); // the manual's bands: B from 90
+    }
+    // A supervisor raises B to 93: the same mean is now a C.
+    std::ofstream(m_root / "assets" / "checklists" / "grades.toml") << "b = 93\n";
+    auto session = Session::open(m_db, "qc");
+    ASSERT_TRUE(session);
+    auto report = session->report(storage::ReportGrouping::Agent, "2026-11-25");
+    ASSERT_TRUE(report);
+    ASSERT_EQ(report->size(), 1u);
+    EXPECT_DOUBLE_EQ((*report)[0].mean, 92.0);
+    EXPECT_EQ((*report)[0].grade, scoring::Grade::C);
+}
+
 TEST_F(ChecklistVersions, answersRecordWhatWasSuggested) {
     auto session = Session::open(m_db, "qc");
     ASSERT_TRUE(session);
