@@ -10,7 +10,7 @@ namespace callqc::audio {
 
 void quietLibavLogs() {
     static std::once_flag once;
-    std::call_once(once, [] { av_log_set_level(AV_LOG_ERROR); });
+    std::call_once(once, [] { av_log_set_level(AV_LOG_FATAL); });
 }
 
 } // namespace callqc::audio
