@@ -131,13 +131,14 @@ Result<std::int64_t> insertRecording(Database& db, std::int64_t agentId, const R
     auto profile = db.prepare(
         "INSERT INTO audio_profiles(recording_id, stereo, agent_speech_sec, customer_speech_sec, "
         "talk_ratio, longest_silence_sec, agent_speech, customer_speech, dead_air, overtalk, "
-        "peaks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "peaks, seek_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, x''), "
+        "COALESCE(?, x''))"); // an empty blob binds as NULL
     if (!profile) {
         return tl::unexpected(profile.error());
     }
     profile->bindAll(id, p.stereo ? 1 : 0, p.agentSpeechSec, p.customerSpeechSec, p.talkRatio,
                      p.longestSilenceSec, spansToJson(p.agentSpeech), spansToJson(p.customerSpeech),
-                     spansToJson(p.deadAir), spansToJson(p.overtalk), p.peaks);
+                     spansToJson(p.deadAir), spansToJson(p.overtalk), p.peaks, p.seekIndex);
     if (auto ok = profile->run(); !ok) {
         return tl::unexpected(ok.error());
     }
@@ -197,7 +198,7 @@ Result<RecordingRecord> recordingById(Database& db, std::int64_t id) {
 Result<ProfileRecord> profileFor(Database& db, std::int64_t recordingId) {
     auto stmt = db.prepare(
         "SELECT stereo, agent_speech_sec, customer_speech_sec, talk_ratio, longest_silence_sec, "
-        "agent_speech, customer_speech, dead_air, overtalk, peaks FROM audio_profiles "
+        "agent_speech, customer_speech, dead_air, overtalk, peaks, seek_index FROM audio_profiles "
         "WHERE recording_id = ?");
     if (!stmt) {
         return tl::unexpected(stmt.error());
@@ -223,6 +224,7 @@ Result<ProfileRecord> profileFor(Database& db, std::int64_t recordingId) {
     p.deadAir = spansFromJson(stmt->getText(7));
     p.overtalk = spansFromJson(stmt->getText(8));
     p.peaks = stmt->getBlob(9);
+    p.seekIndex = stmt->getBlob(10);
     return p;
 }
 

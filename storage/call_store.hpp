@@ -44,7 +44,8 @@ struct ProfileRecord {
     std::vector<Span> customerSpeech;
     std::vector<Span> deadAir;
     std::vector<Span> overtalk;
-    std::vector<std::uint8_t> peaks; ///< audio::serializePeaks bytes
+    std::vector<std::uint8_t> peaks;     ///< audio::serializePeaks bytes
+    std::vector<std::uint8_t> seekIndex; ///< audio::serializeSeekIndex bytes; empty before v4
 };
 
 struct SegmentRecord {

@@ -125,6 +125,11 @@ ALTER TABLE recordings ADD COLUMN complaint INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sample_batches RENAME COLUMN inspector TO created_by;
 ALTER TABLE queue_items ADD COLUMN explanation TEXT NOT NULL DEFAULT '';
 )sql",
+        // 4: restart points found while decoding at import, so playback seeks land on the exact
+        // sample in formats whose headers lie (MP3, AMR with silence suppression).
+        R"sql(
+ALTER TABLE audio_profiles ADD COLUMN seek_index BLOB NOT NULL DEFAULT x'';
+)sql",
     };
     return steps;
 }

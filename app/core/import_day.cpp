@@ -179,6 +179,7 @@ Outcome processRow(const Row& row, const std::filesystem::path& dir,
     r.sampleRateHz = decoded->pcm.sampleRateHz;
     r.channels = decoded->pcm.channelCount();
     out.profile = toProfileRecord(profile);
+    out.profile.seekIndex = audio::serializeSeekIndex(decoded->seekIndex);
 
     const auto transcriptPath = dir / "transcripts" / (r.callId + ".json");
     if (std::filesystem::exists(transcriptPath, ec)) {

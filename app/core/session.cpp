@@ -295,6 +295,7 @@ CoreResult<CallView> Session::openCall(std::int64_t recordingId) {
     }
     view.profile = std::move(*profile);
     view.peaks = audio::deserializePeaks(view.profile.peaks);
+    view.seekIndex = audio::deserializeSeekIndex(view.profile.seekIndex);
     auto segments = storage::segmentsFor(m_db, recordingId);
     if (!segments) {
         return tl::unexpected(fromStorage(segments.error()));

@@ -9,6 +9,7 @@
 
 #include "app/core/core_error.hpp"
 #include "audio/analysis.hpp"
+#include "audio/audio_stream.hpp"
 #include "scoring/checklist.hpp"
 #include "scoring/grades.hpp"
 #include "scoring/phrases.hpp"
@@ -32,6 +33,7 @@ struct CallView {
     storage::RecordingRecord recording;
     storage::ProfileRecord profile;
     audio::PeakPyramid peaks;
+    audio::SeekIndex seekIndex; ///< empty for calls imported before it was stored
     std::vector<storage::SegmentRecord> segments;
     std::vector<scoring::PhraseHit> hits;
     scoring::Checklist checklist; ///< the version this call is (or will be) scored with

@@ -114,8 +114,18 @@ int main(int argc, char** argv) {
 
         int frame = 0;
         int textGeneration = -1; // check the first frame too: --open-first opened a call
+        int quietFrames = 0;
         while (!glfwWindowShouldClose(window)) {
-            glfwPollEvents();
+            // Idle, the window sleeps until an event (or a slow tick for autosave and background
+            // results); while audio plays or loads it redraws at display rate for the playhead.
+            // A few frames follow every event so ImGui settles hover and release states.
+            if (frames > 0 || app.animating() || quietFrames < 3) {
+                glfwPollEvents();
+            } else {
+                glfwWaitEventsTimeout(0.25);
+                quietFrames = 0;
+            }
+            ++quietFrames;
             app.update();
             // The atlas holds the common characters and those seen so far; a call whose
             // transcript has others gets them added before it is drawn.

@@ -20,6 +20,8 @@ const ImU32 kPlayheadColour = IM_COL32(255, 255, 255, 230);
 const ImVec4 kCriticalText(1.0f, 0.45f, 0.4f, 1.0f);
 const ImVec4 kSuggestedText(0.95f, 0.75f, 0.3f, 1.0f);
 const ImVec4 kDimText(0.6f, 0.6f, 0.6f, 1.0f);
+const ImVec4 kWarnText(1.0f, 0.6f, 0.3f, 1.0f);
+constexpr double kSpeedStep = 0.25;
 
 /// The short badge for a pick's reason code; null for plain random picks.
 const char* reasonBadge(const std::string& reason, const UiText& text) {
@@ -122,7 +124,47 @@ void drawTransport(const ReviewState& state, ReviewActions& actions, const UiTex
     ImGui::Text("%s / %s", clock(state.positionSec).c_str(),
                 clock(call.recording.durationSec).c_str());
     ImGui::SameLine();
-    if (!state.audioReady) {
+    ImGui::BeginDisabled(!state.audioReady);
+    ImGui::TextUnformatted(text.speed);
+    ImGui::SameLine();
+    if (ImGui::SmallButton("-##speed")) {
+        actions.setSpeed(state.speed - kSpeedStep);
+    }
+    ImGui::SameLine();
+    ImGui::Text("%.2f×", state.speed);
+    ImGui::SameLine();
+    if (ImGui::SmallButton("+##speed")) {
+        actions.setSpeed(state.speed + kSpeedStep);
+    }
+    ImGui::SameLine();
+    bool skip = state.skipSilence;
+    if (ImGui::Checkbox(text.skipSilence, &skip)) {
+        actions.toggleSkipSilence();
+    }
+    if (call.profile.stereo) {
+        ImGui::SameLine();
+        const char* soloLabels[] = {text.soloBoth, text.soloAgent, text.soloCustomer};
+        for (int i = 0; i < 3; ++i) {
+            ImGui::SameLine();
+            if (ImGui::RadioButton(soloLabels[i], state.solo == i - 1)) {
+                actions.setSolo(i - 1);
+            }
+        }
+    }
+    ImGui::SameLine();
+    const std::string loopLabel =
+        state.loop    ? fmt::format("{} {}–{}", text.loopClear, clock(state.loop->startSec),
+                                    clock(state.loop->endSec))
+        : state.loopA ? fmt::format("{} (A {})", text.loopSetB, clock(*state.loopA))
+                      : std::string(text.loopSetA);
+    if (ImGui::SmallButton(loopLabel.c_str())) {
+        actions.cycleLoop();
+    }
+    ImGui::EndDisabled();
+
+    if (!state.audioError.empty()) {
+        ImGui::TextColored(kWarnText, "%s: %s", text.audioFailed, state.audioError.c_str());
+    } else if (!state.audioReady) {
         ImGui::TextColored(kDimText, "%s", text.loadingAudio);
     } else {
         ImGui::TextColored(kDimText, "%s: %s", text.output, state.outputName.c_str());

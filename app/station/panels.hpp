@@ -30,6 +30,12 @@ struct ReviewState {
     bool playing = false;
     double positionSec = 0;
     std::string outputName;
+    std::string audioError; ///< why the recording cannot play (empty when it can)
+    double speed = 1.0;
+    bool skipSilence = false;
+    int solo = -1;                       ///< -1 both parties, 0 agent only, 1 customer only
+    std::optional<double> loopA;         ///< A mark set, waiting for B
+    std::optional<audio::Interval> loop; ///< active A–B loop
     const scoring::Answers* answers = nullptr;
     const scoring::ScoreResult* score = nullptr;
     bool readOnly = false; ///< already submitted
@@ -41,6 +47,12 @@ public:
     virtual ~ReviewActions() = default;
     virtual void togglePlay() = 0;
     virtual void seek(double seconds) = 0;
+    virtual void setSpeed(double speed) = 0;
+    virtual void toggleSkipSilence() = 0;
+    /// -1 both parties, 0 agent only, 1 customer only.
+    virtual void setSolo(int party) = 0;
+    /// First press marks A at the playhead, the second B (starting the loop), the third clears.
+    virtual void cycleLoop() = 0;
     virtual void setAnswer(const std::string& itemId, const scoring::ItemAnswer& answer) = 0;
     virtual void submit() = 0;
 };

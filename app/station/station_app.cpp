@@ -7,6 +7,15 @@ namespace callqc::station {
 namespace {
 constexpr auto kAutosaveDelay = std::chrono::milliseconds(1500);
 constexpr double kSkipSec = 5.0;
+constexpr double kSpeedStep = 0.25;
+
+std::vector<audio::Interval> deadAirOf(const core::CallView& call) {
+    std::vector<audio::Interval> out;
+    for (const auto& [start, end] : call.profile.deadAir) {
+        out.push_back(audio::Interval{start, end});
+    }
+    return out;
+}
 } // namespace
 
 StationApp::StationApp(core::Session session, std::unique_ptr<audio::AudioSink> sink,
@@ -17,9 +26,6 @@ StationApp::StationApp(core::Session session, std::unique_ptr<audio::AudioSink> 
 
 StationApp::~StationApp() {
     saveDraftNow();
-    if (m_decoding.valid()) {
-        m_decoding.wait();
-    }
 }
 
 void StationApp::reloadQueue() {
@@ -40,36 +46,20 @@ void StationApp::openCall(std::int64_t recordingId) {
         m_queueStatus = view.error().message();
         return;
     }
-    m_player.unload();
-    m_audioReady = false;
+    m_player.close();
+    m_loopA.reset();
     m_call = std::move(*view);
     ++m_textGeneration;
     m_answers = m_call->answers;
     m_score = scoring::computeScore(m_call->checklist, m_answers, m_text->language);
     m_message.clear();
-    if (m_decoding.valid()) {
-        m_decoding.wait();
+    m_player.open(m_call->recording.filePath, m_call->seekIndex);
+    if (m_player.skipSilence()) {
+        m_player.setSkipSilence(true, deadAirOf(*m_call));
     }
-    m_decoding = std::async(std::launch::async, [path = m_call->recording.filePath] {
-        return audio::decodeFile(path);
-    });
 }
 
 void StationApp::update() {
-    if (m_decoding.valid() &&
-        m_decoding.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
-        auto decoded = m_decoding.get();
-        if (decoded) {
-            auto pcm = std::make_shared<const audio::PcmBuffer>(std::move(decoded->pcm));
-            auto loaded = m_player.load(std::move(pcm));
-            m_audioReady = loaded.has_value();
-            if (!loaded) {
-                m_message = loaded.error().message();
-            }
-        } else {
-            m_message = decoded.error().message();
-        }
-    }
     if (m_dirtySince && std::chrono::steady_clock::now() - *m_dirtySince > kAutosaveDelay) {
         saveDraftNow();
     }
@@ -94,13 +84,43 @@ void StationApp::saveDraftNow() {
 }
 
 void StationApp::togglePlay() {
-    if (m_audioReady) {
-        m_player.togglePlay();
-    }
+    m_player.togglePlay();
 }
 
 void StationApp::seek(double seconds) {
     m_player.seek(seconds);
+}
+
+void StationApp::setSpeed(double speed) {
+    m_player.setSpeed(speed);
+}
+
+void StationApp::toggleSkipSilence() {
+    const bool on = !m_player.skipSilence();
+    m_player.setSkipSilence(on, on && m_call ? deadAirOf(*m_call) : std::vector<audio::Interval>{});
+}
+
+void StationApp::setSolo(int party) {
+    m_player.setSolo(party < 0    ? std::nullopt
+                     : party == 0 ? std::optional(audio::Party::Agent)
+                                  : std::optional(audio::Party::Customer));
+}
+
+void StationApp::cycleLoop() {
+    const double at = m_player.positionSec();
+    if (m_player.loop()) {
+        m_player.setLoop(std::nullopt);
+        m_loopA.reset();
+    } else if (!m_loopA) {
+        m_loopA = at;
+    } else {
+        const double a = std::min(*m_loopA, at);
+        const double b = std::max(*m_loopA, at);
+        m_loopA.reset();
+        if (b - a > 0.05) {
+            m_player.setLoop(audio::Interval{a, b});
+        }
+    }
 }
 
 void StationApp::setAnswer(const std::string& itemId, const scoring::ItemAnswer& answer) {
@@ -142,16 +162,42 @@ void StationApp::handleKeys() {
     if (io.WantTextInput) {
         return;
     }
-    if (ImGui::IsKeyPressed(ImGuiKey_Space, false)) {
+    // Dear ImGui 1.86 indexes keys by the backend's codes: named keys go through GetKeyIndex;
+    // letters and brackets are GLFW's codes, which are their upper-case ASCII values.
+    const auto named = [](ImGuiKey key, bool repeat) {
+        return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key), repeat);
+    };
+    const auto typed = [&io](char key) {
+        return !io.KeyCtrl && !io.KeyAlt && ImGui::IsKeyPressed(static_cast<int>(key), false);
+    };
+    if (named(ImGuiKey_Space, false)) {
         togglePlay();
     }
-    if (ImGui::IsKeyPressed(ImGuiKey_LeftArrow)) {
+    if (named(ImGuiKey_LeftArrow, true)) {
         seek(m_player.positionSec() - kSkipSec);
     }
-    if (ImGui::IsKeyPressed(ImGuiKey_RightArrow)) {
+    if (named(ImGuiKey_RightArrow, true)) {
         seek(m_player.positionSec() + kSkipSec);
     }
-    if (io.KeyCtrl && ImGui::IsKeyPressed(ImGuiKey_Enter, false)) {
+    if (typed('[')) {
+        setSpeed(m_player.speed() - kSpeedStep);
+    }
+    if (typed(']')) {
+        setSpeed(m_player.speed() + kSpeedStep);
+    }
+    if (typed('S')) {
+        toggleSkipSilence();
+    }
+    if (typed('A')) {
+        setSolo(m_player.solo() == audio::Party::Agent ? -1 : 0);
+    }
+    if (typed('C')) {
+        setSolo(m_player.solo() == audio::Party::Customer ? -1 : 1);
+    }
+    if (typed('L')) {
+        cycleLoop();
+    }
+    if (io.KeyCtrl && named(ImGuiKey_Enter, false)) {
         submit();
     }
 }
@@ -174,10 +220,17 @@ void StationApp::draw() {
     ImGui::BeginChild("review", ImVec2(0, 0), true);
     ReviewState review;
     review.call = m_call ? &*m_call : nullptr;
-    review.audioReady = m_audioReady;
+    review.audioReady = audioReady();
+    review.audioError = m_player.state() == audio::Player::State::Failed ? m_player.error() : "";
     review.playing = m_player.playing();
     review.positionSec = m_player.positionSec();
     review.outputName = m_player.sinkName();
+    review.speed = m_player.speed();
+    review.skipSilence = m_player.skipSilence();
+    const auto solo = m_player.solo();
+    review.solo = !solo ? -1 : *solo == audio::Party::Agent ? 0 : 1;
+    review.loopA = m_loopA;
+    review.loop = m_player.loop();
     review.answers = &m_answers;
     review.score = &m_score;
     review.readOnly = m_call && m_call->status == "submitted";
@@ -230,7 +283,16 @@ std::string StationApp::allText() const {
                           t.noTranscript,
                           t.keysHelp,
                           t.points,
-                          t.occurrences}) {
+                          t.occurrences,
+                          t.speed,
+                          t.skipSilence,
+                          t.soloBoth,
+                          t.soloAgent,
+                          t.soloCustomer,
+                          t.loopSetA,
+                          t.loopSetB,
+                          t.loopClear,
+                          t.audioFailed}) {
         text += s;
     }
     for (const auto& section : m_session.checklist().sections) {

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <chrono>
-#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,13 +8,12 @@
 
 #include "app/core/session.hpp"
 #include "app/station/panels.hpp"
-#include "audio/decoder.hpp"
 #include "audio/player.hpp"
 
 namespace callqc::station {
 
-/// The workstation's state and the actions panels ask for. Owned by the UI thread; audio decoding
-/// runs on a background task whose result is picked up in `update()` once per frame.
+/// The workstation's state and the actions panels ask for. Owned by the UI thread; the player
+/// opens and decodes the call on its own thread.
 class StationApp final : public QueueActions, public ReviewActions {
 public:
     StationApp(core::Session session, std::unique_ptr<audio::AudioSink> sink,
@@ -32,11 +30,23 @@ public:
     void openCall(std::int64_t recordingId) override;
     void togglePlay() override;
     void seek(double seconds) override;
+    void setSpeed(double speed) override;
+    void toggleSkipSilence() override;
+    void setSolo(int party) override;
+    void cycleLoop() override;
     void setAnswer(const std::string& itemId, const scoring::ItemAnswer& answer) override;
     void submit() override;
 
     [[nodiscard]] const std::vector<storage::QueueRow>& queue() const { return m_queue; }
-    [[nodiscard]] bool audioReady() const { return m_audioReady; }
+    [[nodiscard]] bool audioReady() const {
+        return m_player.state() == audio::Player::State::Ready;
+    }
+    [[nodiscard]] const audio::Player& player() const { return m_player; }
+    /// True while something on screen moves by itself (playback, audio loading), so the window
+    /// must keep redrawing; otherwise it may sleep until the next event.
+    [[nodiscard]] bool animating() const {
+        return m_player.playing() || m_player.state() == audio::Player::State::Loading;
+    }
     [[nodiscard]] const std::optional<core::CallView>& call() const { return m_call; }
     /// Text shown anywhere in the UI (strings, checklist, queue, the open call's transcript), for
     /// building the font's glyph set.
@@ -57,8 +67,7 @@ private:
     scoring::Answers m_answers;
     scoring::ScoreResult m_score;
     std::string m_message;
-    bool m_audioReady = false;
-    std::future<tl::expected<audio::DecodedAudio, audio::AudioError>> m_decoding;
+    std::optional<double> m_loopA;
     std::optional<std::chrono::steady_clock::time_point> m_dirtySince;
     int m_textGeneration = 0;
 };

@@ -48,6 +48,15 @@ struct UiText {
     const char* speakerCustomer;
     const char* noTranscript;
     const char* keysHelp;
+    const char* speed;
+    const char* skipSilence;
+    const char* soloBoth;
+    const char* soloAgent;
+    const char* soloCustomer;
+    const char* loopSetA;
+    const char* loopSetB;
+    const char* loopClear;
+    const char* audioFailed;
     const char* points;
     const char* occurrences;
 };

@@ -30,6 +30,14 @@ struct RecordingReviewActions final : ReviewActions {
         answered = std::pair(id, a);
     }
     void submit() override { submitted = true; }
+    std::optional<double> speedSetTo;
+    int skipToggles = 0;
+    std::optional<int> soloSetTo;
+    int loopCycles = 0;
+    void setSpeed(double speed) override { speedSetTo = speed; }
+    void toggleSkipSilence() override { ++skipToggles; }
+    void setSolo(int party) override { soloSetTo = party; }
+    void cycleLoop() override { ++loopCycles; }
 };
 
 std::vector<storage::QueueRow> twoRows() {
@@ -107,6 +115,36 @@ protected:
     scoring::ScoreResult m_score;
     ReviewState m_state;
 };
+
+TEST_F(ReviewPanelTest, transportControlsAskForSpeedSkipSilenceSoloAndLoop) {
+    ImGuiHarness ui;
+    RecordingReviewActions actions;
+    m_state.speed = 1.5;
+    const auto body = [&] {
+        drawReviewPanel(m_state, actions, uiText(scoring::Language::En));
+    };
+    ui.frame(body);
+    const ImGuiWindow* window = ImGuiHarness::findWindow("harness");
+    ASSERT_NE(window, nullptr);
+    const auto clickOn = [&](const char* label) {
+        const auto at = ui.find(body, ImGuiHarness::idOf(window, {}, label), ImVec2(0, 0),
+                                ImVec2(1400, 160), 5);
+        ASSERT_TRUE(at) << label << " not found";
+        ui.click(body, *at);
+    };
+    clickOn("+##speed");
+    ASSERT_TRUE(actions.speedSetTo);
+    EXPECT_DOUBLE_EQ(*actions.speedSetTo, 1.75);
+    clickOn("-##speed");
+    EXPECT_DOUBLE_EQ(*actions.speedSetTo, 1.25);
+    clickOn("Skip silence");
+    EXPECT_EQ(actions.skipToggles, 1);
+    clickOn("Customer only");
+    ASSERT_TRUE(actions.soloSetTo);
+    EXPECT_EQ(*actions.soloSetTo, 1);
+    clickOn("Loop from A");
+    EXPECT_EQ(actions.loopCycles, 1);
+}
 
 TEST_F(ReviewPanelTest, clickingTheWaveformSeeksProportionally) {
     ImGuiHarness ui;
