@@ -315,7 +315,7 @@ public:
     /// applying the loop and skip-silence jumps, and never reading across the next jump point.
     /// Returns the frames read and sets `startSample` to where they came from; 0 at the end.
     tl::expected<std::size_t, AudioError> read(float* out, std::size_t maxFrames, int rateHz,
-                                               std::optional<Interval> loop,
+                                               const Interval* loop,
                                                const std::vector<Interval>& silences,
                                                std::int64_t& startSample) {
         const auto toSample = [rateHz](double sec) {
@@ -473,9 +473,9 @@ void Player::decoderMain(StreamOpener opener) {
             std::this_thread::sleep_for(kIdleSleep);
             continue;
         }
-        const std::optional<Interval> loopNow =
-            m_loopOn.load() ? std::optional<Interval>(Interval{m_loopA.load(), m_loopB.load()})
-                            : std::nullopt;
+        // A pointer, not std::optional: g++ 12 -O2 sees a maybe-uninitialized optional here.
+        const Interval loopRange{m_loopA.load(), m_loopB.load()};
+        const Interval* loopNow = m_loopOn.load() ? &loopRange : nullptr;
 
         if (speed == 1.0) {
             std::int64_t start = 0;

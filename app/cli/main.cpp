@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "app/cli/analyze_command.hpp"
 #include "app/core/import_day.hpp"
 #include "app/core/session.hpp"
 #include "assets/demo/demo_day.hpp"
@@ -252,7 +253,13 @@ int main(int argc, char** argv) {
                         "phrase list (default: assets/checklists/phrases.toml)");
     phrases->add_flag("--json", json, "one JSON object per hit per line");
 
+    callqc::cli::AnalyzeCommand analyze(app);
+
     CLI11_PARSE(app, argc, argv);
+
+    if (analyze.parsed()) {
+        return analyze.run();
+    }
 
     if (phrases->parsed()) {
         return runPhrases(transcriptPaths, rulesPath, json);
