@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "storage/search_store.hpp"
+
 namespace callqc::storage {
 namespace {
 
@@ -115,14 +117,19 @@ Result<std::int64_t> insertRecording(Database& db, std::int64_t agentId, const R
     auto stmt = db.prepare(
         "INSERT INTO recordings(call_id, agent_id, start_time, call_date, duration_sec, "
         "meta_duration_sec, direction, queue, customer_phone, file_path, file_size, sha256, "
-        "codec, container, sample_rate, channels) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "codec, container, sample_rate, channels, phone_digits, phone_last4, dead_air_count, "
+        "overtalk_count) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!stmt) {
         return tl::unexpected(stmt.error());
     }
+    const std::string digits = phoneDigits(r.customerPhone);
+    const std::string last4 = digits.size() >= 4 ? digits.substr(digits.size() - 4) : "";
     stmt->bindAll(r.callId, agentId, r.startTime, r.callDate, r.durationSec, r.metaDurationSec,
                   r.direction, r.queue, r.customerPhone, r.filePath, r.fileSize, r.sha256, r.codec,
-                  r.container, r.sampleRateHz, r.channels);
+                  r.container, r.sampleRateHz, r.channels, digits, last4,
+                  static_cast<std::int64_t>(p.deadAir.size()),
+                  static_cast<std::int64_t>(p.overtalk.size()));
     if (auto ok = stmt->run(); !ok) {
         return tl::unexpected(ok.error());
     }
@@ -131,8 +138,7 @@ Result<std::int64_t> insertRecording(Database& db, std::int64_t agentId, const R
     auto profile = db.prepare(
         "INSERT INTO audio_profiles(recording_id, stereo, agent_speech_sec, customer_speech_sec, "
         "talk_ratio, longest_silence_sec, agent_speech, customer_speech, dead_air, overtalk, "
-        "peaks, seek_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, x''), "
-        "COALESCE(?, x''))"); // an empty blob binds as NULL
+        "peaks, seek_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!profile) {
         return tl::unexpected(profile.error());
     }
@@ -154,6 +160,9 @@ Result<std::int64_t> insertRecording(Database& db, std::int64_t agentId, const R
         if (auto ok = seg->run(); !ok) {
             return tl::unexpected(ok.error());
         }
+    }
+    if (auto indexed = indexTranscript(db, id, segments); !indexed) {
+        return tl::unexpected(indexed.error());
     }
     return id;
 }

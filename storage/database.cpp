@@ -1,5 +1,8 @@
 #include "storage/database.hpp"
 
+#include <algorithm>
+#include <cassert>
+#include <memory>
 #include <utility>
 
 #include <fmt/format.h>
@@ -101,6 +104,11 @@ void Statement::bindOne(int index, std::string_view value) {
     sqlite3_bind_text64(m_stmt, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 void Statement::bindOne(int index, const std::vector<std::uint8_t>& blob) {
+    if (blob.empty()) {
+        // A null data pointer would bind NULL; an empty blob is a value.
+        sqlite3_bind_zeroblob(m_stmt, index, 0);
+        return;
+    }
     sqlite3_bind_blob64(m_stmt, index, blob.data(), blob.size(), SQLITE_TRANSIENT);
 }
 void Statement::bindOne(int index, std::nullopt_t) {
@@ -108,6 +116,15 @@ void Statement::bindOne(int index, std::nullopt_t) {
 }
 
 Result<Database> Database::open(const std::filesystem::path& path) {
+    return openUpTo(path, std::nullopt);
+}
+
+Result<Database> Database::openAtVersion(const std::filesystem::path& path, int version) {
+    return openUpTo(path, static_cast<std::size_t>(std::max(0, version)));
+}
+
+Result<Database> Database::openUpTo(const std::filesystem::path& path,
+                                    std::optional<std::size_t> version) {
     if (path != ":memory:" && path.has_parent_path()) {
         std::error_code ec;
         std::filesystem::create_directories(path.parent_path(), ec);
@@ -133,7 +150,7 @@ Result<Database> Database::open(const std::filesystem::path& path) {
             return tl::unexpected(ok.error());
         }
     }
-    if (auto migrated = db.migrate(); !migrated) {
+    if (auto migrated = version ? db.migrateTo(*version) : db.migrate(); !migrated) {
         return tl::unexpected(migrated.error());
     }
     return db;
@@ -200,6 +217,10 @@ int Database::schemaVersion() const {
 }
 
 Result<void> Database::migrate() {
+    return migrateTo(migrations().size());
+}
+
+Result<void> Database::migrateTo(std::size_t target) {
     const auto& steps = migrations();
     const int current = schemaVersion();
     if (current > static_cast<int>(steps.size())) {
@@ -209,8 +230,12 @@ Result<void> Database::migrate() {
                         "CallQC Station",
                         m_path.string(), current, steps.size())});
     }
-    for (auto version = static_cast<std::size_t>(current); version < steps.size(); ++version) {
+    for (auto version = static_cast<std::size_t>(current); version < std::min(target, steps.size());
+         ++version) {
         auto applied = transaction([&]() -> Result<void> {
+            if (schemaVersion() > static_cast<int>(version)) {
+                return {}; // another connection applied it while this one waited for the lock
+            }
             if (auto ok = exec(steps[version]); !ok) {
                 return tl::unexpected(StorageError{
                     StorageError::Kind::Schema,
@@ -221,6 +246,87 @@ Result<void> Database::migrate() {
         if (!applied) {
             return applied;
         }
+    }
+    return {};
+}
+
+Result<void> Database::backupTo(const std::filesystem::path& target,
+                                const std::function<void(int, int)>& progress, int pagesPerStep) {
+    assert(pagesPerStep > 0);
+    auto temp = target;
+    temp += ".tmp";
+    const auto fail = [&](std::string_view what, const std::string& why) {
+        return tl::unexpected(StorageError{
+            StorageError::Kind::Query, fmt::format("backup of {} to {}: {}: {}", m_path.string(),
+                                                   target.string(), what, why)});
+    };
+    std::error_code ec;
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+        auto stale = temp;
+        stale += suffix;
+        std::filesystem::remove(stale, ec);
+    }
+    if (target.has_parent_path()) {
+        std::filesystem::create_directories(target.parent_path(), ec);
+    }
+
+    sqlite3* raw = nullptr;
+    const int opened =
+        sqlite3_open_v2(temp.c_str(), &raw,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    std::unique_ptr<sqlite3, int (*)(sqlite3*)> dest(raw, &sqlite3_close_v2);
+    if (opened != SQLITE_OK) {
+        return fail("cannot create", raw ? sqlite3_errmsg(raw) : sqlite3_errstr(opened));
+    }
+
+    // One read transaction on the source for the whole copy: every step reads the same snapshot,
+    // so the backup never restarts however much other connections write meanwhile (in WAL mode
+    // they are not blocked by it).
+    if (auto begun = exec("BEGIN"); !begun) {
+        return tl::unexpected(begun.error());
+    }
+    if (auto read = exec("SELECT count(*) FROM sqlite_schema"); !read) {
+        (void)exec("ROLLBACK");
+        return tl::unexpected(read.error());
+    }
+    sqlite3_backup* backup = sqlite3_backup_init(dest.get(), "main", m_db, "main");
+    if (backup == nullptr) {
+        (void)exec("ROLLBACK");
+        return fail("cannot start", sqlite3_errmsg(dest.get()));
+    }
+    constexpr int kMaxBusyRetries = 2000;
+    int busyRetries = 0;
+    int stepped = SQLITE_OK;
+    while (true) {
+        stepped = sqlite3_backup_step(backup, pagesPerStep);
+        if (progress) {
+            const int total = sqlite3_backup_pagecount(backup);
+            progress(total - sqlite3_backup_remaining(backup), total);
+        }
+        if (stepped == SQLITE_OK) {
+            continue;
+        }
+        if ((stepped == SQLITE_BUSY || stepped == SQLITE_LOCKED) &&
+            ++busyRetries < kMaxBusyRetries) {
+            sqlite3_sleep(5);
+            continue;
+        }
+        break;
+    }
+    const int finished = sqlite3_backup_finish(backup);
+    (void)exec("ROLLBACK");
+    if (stepped != SQLITE_DONE) {
+        return fail("copy failed", sqlite3_errstr(stepped));
+    }
+    if (finished != SQLITE_OK) {
+        return fail("copy failed", sqlite3_errmsg(dest.get()));
+    }
+    if (const int closed = sqlite3_close(dest.release()); closed != SQLITE_OK) {
+        return fail("cannot close", sqlite3_errstr(closed));
+    }
+    std::filesystem::rename(temp, target, ec);
+    if (ec) {
+        return fail(fmt::format("cannot rename {}", temp.string()), ec.message());
     }
     return {};
 }

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -86,6 +87,11 @@ public:
     /// Opens (creating if needed) and migrates the database at `path`; ":memory:" works.
     [[nodiscard]] static Result<Database> open(const std::filesystem::path& path);
 
+    /// For tests of upgrades only: opens (creating if needed) the database at `path` and applies
+    /// only the first `version` migration steps (0 = none), so a later open() upgrades it.
+    [[nodiscard]] static Result<Database> openAtVersion(const std::filesystem::path& path,
+                                                        int version);
+
     ~Database();
     Database(Database&& other) noexcept;
     Database& operator=(Database&& other) noexcept;
@@ -97,6 +103,17 @@ public:
     [[nodiscard]] std::int64_t lastInsertId() const;
     [[nodiscard]] int schemaVersion() const;
     [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
+
+    /// Copies the whole database to `target` with SQLite's online backup, `pagesPerStep` pages
+    /// at a time, calling `progress(pagesDone, pagesTotal)` after each step. Safe while other
+    /// connections and processes write: it copies one consistent snapshot (a read transaction
+    /// held from the first step to the last; in WAL mode writers go on meanwhile). Writes
+    /// `target` + ".tmp" first and renames it over `target` only when complete, so `target` is
+    /// never half written. Call it with no transaction open on this connection.
+    [[nodiscard]] Result<void>
+    backupTo(const std::filesystem::path& target,
+             const std::function<void(int pagesDone, int pagesTotal)>& progress = {},
+             int pagesPerStep = 1024);
 
     /// Runs `work` inside BEGIN IMMEDIATE … COMMIT; rolls back when it returns an error.
     template <typename F> auto transaction(F&& work) -> decltype(work()) {
@@ -118,6 +135,9 @@ public:
 private:
     Database(sqlite3* db, std::filesystem::path path) : m_db(db), m_path(std::move(path)) {}
     [[nodiscard]] Result<void> migrate();
+    [[nodiscard]] static Result<Database> openUpTo(const std::filesystem::path& path,
+                                                   std::optional<std::size_t> version);
+    [[nodiscard]] Result<void> migrateTo(std::size_t version);
     [[nodiscard]] StorageError errorFromDb(std::string_view what) const;
 
     sqlite3* m_db = nullptr;

@@ -130,6 +130,113 @@ ALTER TABLE queue_items ADD COLUMN explanation TEXT NOT NULL DEFAULT '';
         R"sql(
 ALTER TABLE audio_profiles ADD COLUMN seek_index BLOB NOT NULL DEFAULT x'';
 )sql",
+        // 5: search (storage/search_store.hpp). Every criterion gets an index:
+        // - sort_key orders calls as (start_time DESC, id DESC) in one integer: seconds since
+        //   2000-01-01 of start_time times 4096, plus the call's place among the calls that
+        //   started in that second (in id order). It is the rowid of both full-text tables, so a
+        //   text search walks calls newest first and stops when the page is full. The trigger
+        //   gives it to every new row; a bad start_time counts as 2000-01-01 00:00:00.
+        // - phone_digits is customer_phone without separators, phone_last4 its last 4 digits
+        //   (insertRecording keeps exactly the digits; this backfill drops the usual separators).
+        // - dead_air_count and overtalk_count copy the profile's interval counts.
+        // - transcript_fts: a call's segments joined by '\n', trigram-indexed, for text of 3 or
+        //   more characters. transcript_grams: every 1- and 2-character substring of that text,
+        //   for shorter text (trigram cannot match it). Both contentless: the text stays in
+        //   transcript_segments.
+        R"sql(
+ALTER TABLE recordings ADD COLUMN sort_key INTEGER;
+ALTER TABLE recordings ADD COLUMN phone_digits TEXT NOT NULL DEFAULT '';
+ALTER TABLE recordings ADD COLUMN phone_last4 TEXT NOT NULL DEFAULT '';
+ALTER TABLE recordings ADD COLUMN dead_air_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE recordings ADD COLUMN overtalk_count INTEGER NOT NULL DEFAULT 0;
+
+UPDATE recordings SET sort_key = k.sec * 4096 + k.n
+FROM (SELECT id, sec, row_number() OVER (PARTITION BY sec ORDER BY id) - 1 AS n
+      FROM (SELECT id, COALESCE(CAST(strftime('%s', start_time) AS INTEGER), 946684800)
+                       - 946684800 AS sec
+            FROM recordings)) AS k
+WHERE k.id = recordings.id;
+
+UPDATE recordings SET phone_digits =
+    replace(replace(replace(replace(replace(replace(replace(replace(customer_phone,
+        ' ', ''), '-', ''), '+', ''), '(', ''), ')', ''), '.', ''), '/', ''), char(9), '');
+UPDATE recordings SET phone_last4 = substr(phone_digits, -4) WHERE length(phone_digits) >= 4;
+
+UPDATE recordings
+SET dead_air_count = p.dead_air, overtalk_count = p.overtalk
+FROM (SELECT recording_id,
+             CASE WHEN json_valid(dead_air) THEN json_array_length(dead_air) ELSE 0 END
+                 AS dead_air,
+             CASE WHEN json_valid(overtalk) THEN json_array_length(overtalk) ELSE 0 END
+                 AS overtalk
+      FROM audio_profiles) AS p
+WHERE p.recording_id = recordings.id;
+
+CREATE TRIGGER recordings_sort_key AFTER INSERT ON recordings WHEN new.sort_key IS NULL
+BEGIN
+    UPDATE recordings SET sort_key = (
+        SELECT COALESCE(MAX(r.sort_key) + 1, b.base)
+        FROM (SELECT (COALESCE(CAST(strftime('%s', new.start_time) AS INTEGER), 946684800)
+                      - 946684800) * 4096 AS base) AS b
+        LEFT JOIN recordings r ON r.sort_key >= b.base AND r.sort_key < b.base + 4096)
+    WHERE id = new.id;
+END;
+
+CREATE UNIQUE INDEX recordings_by_sort_key ON recordings(sort_key);
+CREATE INDEX recordings_by_agent_key ON recordings(agent_id, sort_key);
+CREATE INDEX recordings_by_queue_key ON recordings(queue, sort_key);
+CREATE INDEX recordings_by_phone ON recordings(phone_digits, sort_key);
+CREATE INDEX recordings_by_phone_last4 ON recordings(phone_last4, sort_key);
+CREATE INDEX recordings_by_duration ON recordings(duration_sec);
+CREATE INDEX recordings_with_dead_air ON recordings(sort_key) WHERE dead_air_count > 0;
+CREATE INDEX recordings_with_overtalk ON recordings(sort_key) WHERE overtalk_count > 0;
+CREATE INDEX evaluations_by_score ON evaluations(status, score, recording_id);
+CREATE INDEX evaluation_answers_failed ON evaluation_answers(item_id, evaluation_id)
+    WHERE value = 'fail' OR occurrences > 0;
+
+CREATE VIRTUAL TABLE transcript_fts USING fts5(
+    text, tokenize = 'trigram', content = '', detail = 'full');
+CREATE VIRTUAL TABLE transcript_grams USING fts5(
+    grams, tokenize = 'ascii', content = '', detail = 'none');
+
+CREATE TEMP TABLE search_docs AS
+SELECT r.sort_key AS sort_key, d.text AS text
+FROM (SELECT recording_id, group_concat(text, char(10)) AS text
+      FROM (SELECT recording_id, text FROM transcript_segments ORDER BY recording_id, seq)
+      GROUP BY recording_id) AS d
+JOIN recordings r ON r.id = d.recording_id
+WHERE length(d.text) > 0;
+
+INSERT INTO transcript_fts(rowid, text) SELECT sort_key, text FROM search_docs;
+
+INSERT INTO transcript_grams(rowid, grams)
+WITH RECURSIVE pos(sort_key, text, i) AS (
+    SELECT sort_key, text, 1 FROM search_docs
+    UNION ALL
+    SELECT sort_key, text, i + 1 FROM pos WHERE i < length(text))
+SELECT sort_key, group_concat(gram, ' ')
+FROM (SELECT DISTINCT sort_key, gram
+      FROM (SELECT sort_key, substr(text, i, 1) AS gram FROM pos
+            UNION ALL
+            SELECT sort_key, substr(text, i, 2) FROM pos WHERE i < length(text)))
+GROUP BY sort_key;
+
+DROP TABLE search_docs;
+)sql",
+        // 6: evaluations carry their call's sort_key, so a search by evaluation (evaluated, score,
+        // failed item) can walk the submitted evaluations newest call first instead of all calls.
+        R"sql(
+ALTER TABLE evaluations ADD COLUMN recording_sort_key INTEGER;
+UPDATE evaluations
+SET recording_sort_key = (SELECT sort_key FROM recordings r WHERE r.id = evaluations.recording_id);
+CREATE TRIGGER evaluations_sort_key AFTER INSERT ON evaluations
+BEGIN
+    UPDATE evaluations
+    SET recording_sort_key = (SELECT sort_key FROM recordings WHERE id = new.recording_id)
+    WHERE id = new.id;
+END;
+CREATE INDEX evaluations_by_key ON evaluations(status, recording_sort_key);
+)sql",
     };
     return steps;
 }

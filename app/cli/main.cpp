@@ -1,6 +1,10 @@
 // callqc: the command-line front end (nightly import, sampling, reports, demo data).
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -13,6 +17,8 @@
 #include <unistd.h>
 
 #include "app/cli/analyze_command.hpp"
+#include "app/cli/maintenance_command.hpp"
+#include "app/cli/search_command.hpp"
 #include "app/core/import_day.hpp"
 #include "app/core/session.hpp"
 #include "assets/demo/demo_day.hpp"
@@ -47,6 +53,21 @@ void showProgress(const char* what, int done, int total) {
         fmt::print(stderr, "\n");
     }
 }
+
+/// The import's progress line on stderr when it is a terminal, redrawn in place; `last` ends it.
+void showImportProgress(int done, int total, bool last) {
+    if (!isatty(STDERR_FILENO) || total <= 0) {
+        return;
+    }
+    const int width = 30;
+    const int filled = std::clamp(done, 0, total) * width / total;
+    fmt::print(stderr, "\rimport [{:<{}}] {}/{}{}",
+               std::string(static_cast<std::size_t>(filled), '#'), width, done, total,
+               last ? "\n" : "");
+}
+
+/// Set by SIGINT/SIGTERM during an import (std::atomic<bool> is lock-free, so signal-safe).
+std::atomic<bool>* g_cancel = nullptr;
 
 bool validDate(const std::string& date) {
     static const std::regex pattern(R"(\d{4}-\d{2}-\d{2})");
@@ -175,8 +196,22 @@ int main(int argc, char** argv) {
         app.add_subcommand("import", "import a day folder (metadata.csv, audio, transcripts)");
     std::string importDir;
     callqc::core::ImportOptions importOptions;
-    import->add_option("DIR", importDir, "the day's folder")->required();
+    import->add_option("DIR", importDir, "the day's folder (holding metadata.csv), or the CSV")
+        ->required();
     import->add_option("--jobs", importOptions.jobs, "analysis threads (default: all cores)");
+    std::string importColumns;
+    import->add_option("--columns", importColumns,
+                       "TOML mapping header names to fields, read over "
+                       "assets/import/columns.toml");
+    import->add_option("--timezone", importOptions.timeZone,
+                       "zone start times are stored in (default: Asia/Shanghai)");
+    std::vector<std::string> importRoots;
+    import->add_option("--recording-root", importRoots,
+                       "a folder audio may be read from; repeat for several (default: DIR)");
+    import
+        ->add_option("--batch", importOptions.rowsPerTransaction,
+                     "calls written per transaction (default: 32)")
+        ->check(CLI::Range(1, 10000));
     addCommon(import);
 
     auto* sample = app.add_subcommand(
@@ -254,11 +289,19 @@ int main(int argc, char** argv) {
     phrases->add_flag("--json", json, "one JSON object per hit per line");
 
     callqc::cli::AnalyzeCommand analyze(app);
+    callqc::cli::SearchCommand search(app);
+    callqc::cli::MaintenanceCommands maintenance(app);
 
     CLI11_PARSE(app, argc, argv);
 
     if (analyze.parsed()) {
         return analyze.run();
+    }
+    if (search.parsed()) {
+        return search.run();
+    }
+    if (maintenance.parsed()) {
+        return maintenance.run();
     }
 
     if (phrases->parsed()) {
@@ -288,21 +331,38 @@ int main(int argc, char** argv) {
     }
 
     if (import->parsed()) {
+        importOptions.columnsFile = importColumns;
+        importOptions.recordingRoots.assign(importRoots.begin(), importRoots.end());
         auto db = callqc::storage::Database::open(dbPath);
         if (!db) {
             return failWith(db.error().message());
         }
         callqc::core::Progress progress;
+        // Ctrl-C or SIGTERM stops after the calls in hand are written; a second Ctrl-C kills.
+        g_cancel = &progress.cancel;
+        struct sigaction onSignal {};
+        onSignal.sa_handler = [](int) {
+            if (g_cancel != nullptr) {
+                g_cancel->store(true);
+            }
+        };
+        onSignal.sa_flags = SA_RESETHAND;
+        sigemptyset(&onSignal.sa_mask);
+        sigaction(SIGINT, &onSignal, nullptr);
+        sigaction(SIGTERM, &onSignal, nullptr);
         std::atomic<bool> finished{false};
         std::thread ticker([&] {
             while (!finished.load()) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(200));
-                showProgress("import", progress.done.load(), progress.total.load());
+                if (!finished.load()) {
+                    showImportProgress(progress.done.load(), progress.total.load(), false);
+                }
             }
         });
         auto result = callqc::core::importDay(*db, importDir, importOptions, &progress);
         finished = true;
         ticker.join();
+        showImportProgress(progress.done.load(), progress.total.load(), true);
         if (!result) {
             return failWith(result.error().message());
         }
@@ -318,10 +378,11 @@ int main(int argc, char** argv) {
                                               {"unchanged", result->unchanged},
                                               {"rejected", rejected},
                                               {"warnings", result->warnings}}
-                                   .dump());
+                                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         } else {
-            fmt::print("imported {}, unchanged {}, rejected {} into {}\n", result->imported,
-                       result->unchanged, result->rejected.size(), dbPath);
+            fmt::print("imported {}, unchanged {}, rejected {} into {}{} (metadata read as {})\n",
+                       result->imported, result->unchanged, result->rejected.size(), dbPath,
+                       result->cancelled ? "; cancelled" : "", result->encoding);
             for (const auto& r : result->rejected) {
                 fmt::print("  row {} {} ({}): {}\n", r.row, r.callId, r.file, r.reason);
             }
@@ -329,7 +390,7 @@ int main(int argc, char** argv) {
                 fmt::print("  warning: {}\n", w);
             }
         }
-        return 0;
+        return result->cancelled ? 130 : 0;
     }
 
     if (sample->parsed() && !sampleInspectors.empty()) {

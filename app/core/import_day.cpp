@@ -1,76 +1,67 @@
 #include "app/core/import_day.hpp"
 
 #include <algorithm>
-#include <atomic>
+#include <array>
+#include <chrono>
+#include <condition_variable>
 #include <fstream>
-#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <thread>
+#include <unordered_map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "app/core/file_hash.hpp"
+#include "app/core/session.hpp"
 #include "audio/decoder.hpp"
 #include "storage/call_store.hpp"
 #include "storage/csv.hpp"
+#include "storage/metadata_columns.hpp"
+#include "storage/text_encoding.hpp"
+#include "storage/time_zone.hpp"
 #include "storage/transcript.hpp"
 
 namespace callqc::core {
 namespace {
 
-/// Header names recognised for each field (English and common Chinese exports).
-const std::map<std::string, std::vector<std::string>>& columnAliases() {
-    static const std::map<std::string, std::vector<std::string>> aliases = {
-        {"call_id", {"call_id", "录音编号", "通话ID", "通话id"}},
-        {"file", {"file", "录音文件", "文件名"}},
-        {"start_time", {"start_time", "开始时间", "通话开始时间"}},
-        {"duration_sec", {"duration_sec", "时长", "通话时长"}},
-        {"agent_id", {"agent_id", "坐席工号", "工号"}},
-        {"agent_name", {"agent_name", "坐席姓名", "姓名"}},
-        {"team", {"team", "班组", "组别"}},
-        {"queue", {"queue", "技能组", "项目"}},
-        {"direction", {"direction", "呼叫方向"}},
-        {"customer_phone", {"customer_phone", "客户号码", "主叫号码"}},
-    };
-    return aliases;
+namespace fs = std::filesystem;
+using storage::MetadataField;
+
+constexpr std::array<MetadataField, 4> kRequired = {
+    MetadataField::CallId, MetadataField::File, MetadataField::StartTime, MetadataField::AgentId};
+constexpr int kWriteAttempts = 5;
+
+using Fields = std::array<std::string, storage::kMetadataFieldCount>;
+
+std::string& at(Fields& fields, MetadataField field) {
+    return fields[static_cast<std::size_t>(field)];
+}
+const std::string& at(const Fields& fields, MetadataField field) {
+    return fields[static_cast<std::size_t>(field)];
 }
 
-const std::vector<std::string> kRequired = {"call_id", "file", "start_time", "agent_id"};
-
-std::string trim(std::string s) {
-    const auto notSpace = [](unsigned char c) {
-        return !std::isspace(c);
-    };
-    s.erase(s.begin(), std::find_if(s.begin(), s.end(), notSpace));
-    s.erase(std::find_if(s.rbegin(), s.rend(), notSpace).base(), s.end());
-    return s;
-}
-
-/// 'YYYY-MM-DD HH:MM:SS' (a 'T' separator is accepted); returns the normalised text.
-std::optional<std::string> parseLocalTime(const std::string& text) {
-    int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-    char sep = 0;
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d", &y, &mo, &d, &sep, &h, &mi, &s) !=
-            7 ||
-        (sep != ' ' && sep != 'T')) {
-        return std::nullopt;
+/// A cell's value: trimmed, and unwrapped from the ="000123" that spreadsheet-safe exports use to
+/// keep leading zeros.
+std::string cellValue(std::string_view raw) {
+    std::string value = storage::trimField(raw);
+    if (value.size() >= 3 && value.starts_with("=\"") && value.ends_with('"')) {
+        value = value.substr(2, value.size() - 3);
     }
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) {
-        return std::nullopt;
-    }
-    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", y, mo, d, h, mi, s);
+    return value;
 }
 
 /// True when `path` (after resolving "..", "." and symbolic links) lies inside `root`.
-bool isInside(const std::filesystem::path& path, const std::filesystem::path& root) {
+bool isInside(const fs::path& path, const fs::path& root) {
     std::error_code ec;
-    const auto resolved = std::filesystem::weakly_canonical(path, ec);
+    const auto resolved = fs::weakly_canonical(path, ec);
     if (ec) {
         return false;
     }
-    const auto base = std::filesystem::weakly_canonical(root, ec);
+    const auto base = fs::weakly_canonical(root, ec);
     if (ec) {
         return false;
     }
@@ -79,10 +70,42 @@ bool isInside(const std::filesystem::path& path, const std::filesystem::path& ro
     return rootEnd == base.end() || (std::next(rootEnd) == base.end() && rootEnd->empty());
 }
 
+/// Seconds from "205", "205.5", "3:25" or "00:03:25".
+std::optional<double> parseDuration(const std::string& text) {
+    double total = 0;
+    std::size_t at = 0;
+    int parts = 0;
+    while (at <= text.size()) {
+        const auto colon = text.find(':', at);
+        const auto part =
+            text.substr(at, colon == std::string::npos ? std::string::npos : colon - at);
+        if (part.empty() || part.find_first_not_of("0123456789.") != std::string::npos ||
+            std::count(part.begin(), part.end(), '.') > 1 || part == ".") {
+            return std::nullopt;
+        }
+        total = total * 60 + std::stod(part);
+        ++parts;
+        if (colon == std::string::npos) {
+            break;
+        }
+        at = colon + 1;
+    }
+    if (parts > 3) {
+        return std::nullopt;
+    }
+    return total;
+}
+
+/// A call id usable as a file name under transcripts/.
+bool safeFileStem(const std::string& id) {
+    return !id.empty() && id != "." && id != ".." && id.find('/') == std::string::npos &&
+           id.find('\\') == std::string::npos && id.find('\0') == std::string::npos;
+}
+
 struct Row {
     int line = 0;
-    std::map<std::string, std::string> fields;
-    std::filesystem::path file;
+    Fields fields;
+    std::vector<fs::path> candidates; ///< the file as named, then as GBK bytes
 };
 
 struct Outcome {
@@ -117,22 +140,71 @@ storage::ProfileRecord toProfileRecord(const audio::AudioProfile& p) {
     return r;
 }
 
-Outcome processRow(const Row& row, const std::filesystem::path& dir,
+std::string audioReason(const audio::AudioError& error, const std::string& file) {
+    switch (error.kind) {
+    case audio::AudioError::Kind::NotAudio:
+        return fmt::format("not an audio file: {}", file);
+    case audio::AudioError::Kind::Empty:
+        return fmt::format("audio file is empty: {}", file);
+    case audio::AudioError::Kind::Unsupported:
+        return fmt::format("audio format not supported: {}", error.detail);
+    case audio::AudioError::Kind::Corrupt:
+        return fmt::format("audio cannot be decoded: {}", error.detail);
+    default:
+        return error.detail;
+    }
+}
+
+void attachTranscript(Outcome& out, const fs::path& dir, const std::string& callId) {
+    if (!safeFileStem(callId)) {
+        out.warnings.push_back("call_id cannot name a file, so no transcript was looked for");
+        return;
+    }
+    for (const char* extension : {".json", ".srt", ".vtt"}) {
+        const auto path = dir / "transcripts" / (callId + extension);
+        std::error_code ec;
+        if (!fs::exists(path, ec)) {
+            continue;
+        }
+        auto segments = storage::loadTranscript(path);
+        if (segments) {
+            out.segments = std::move(*segments);
+        } else {
+            out.warnings.push_back(
+                fmt::format("{}; call imported without transcript", segments.error()));
+        }
+        return;
+    }
+}
+
+Outcome processRow(const Row& row, const fs::path& dir,
                    const std::optional<storage::StoredFingerprint>& stored,
                    const ImportOptions& options) {
     Outcome out;
     const auto& f = row.fields;
+    const std::string& fileField = at(f, MetadataField::File);
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(row.file, ec)) {
-        out.reason = fmt::format("audio file not found: {}", row.file.string());
+    const auto found = std::find_if(row.candidates.begin(), row.candidates.end(),
+                                    [&](const fs::path& p) { return fs::is_regular_file(p, ec); });
+    if (found == row.candidates.end()) {
+        out.reason = fmt::format("audio file not found: {}", row.candidates.front().string());
         return out;
     }
-    auto hash = sha256File(row.file);
+    const fs::path& file = *found;
+    const auto size = fs::file_size(file, ec);
+    if (ec) {
+        out.reason = fmt::format("{}: cannot read ({})", file.string(), ec.message());
+        return out;
+    }
+    if (size == 0) {
+        out.reason = fmt::format("audio file is empty: {}", fileField);
+        return out;
+    }
+    auto hash = sha256File(file);
     if (!hash) {
         out.reason = hash.error();
         return out;
     }
-    const auto size = static_cast<std::int64_t>(std::filesystem::file_size(row.file, ec));
     if (stored) {
         if (stored->sha256 == *hash) {
             out.kind = Outcome::Kind::Unchanged;
@@ -143,36 +215,39 @@ Outcome processRow(const Row& row, const std::filesystem::path& dir,
                                  stored->sha256.substr(0, 12), hash->substr(0, 12));
         return out;
     }
-    auto decoded = audio::decodeFile(row.file);
+    auto decoded = audio::decodeFile(file);
     if (!decoded) {
-        out.reason = decoded.error().message();
+        out.reason = audioReason(decoded.error(), fileField);
+        return out;
+    }
+    if (decoded->pcm.frames() == 0) {
+        out.reason = fmt::format("audio file has no samples: {}", fileField);
         return out;
     }
     out.warnings = decoded->warnings;
     const auto profile = audio::analyze(decoded->pcm, options.analysis);
 
     auto& r = out.recording;
-    r.callId = f.at("call_id");
-    r.agentNo = f.at("agent_id");
+    r.callId = at(f, MetadataField::CallId);
+    r.agentNo = at(f, MetadataField::AgentId);
     r.agentName =
-        f.contains("agent_name") && !f.at("agent_name").empty() ? f.at("agent_name") : r.agentNo;
-    r.team = f.contains("team") ? f.at("team") : "";
-    r.startTime = f.at("start_time");
+        at(f, MetadataField::AgentName).empty() ? r.agentNo : at(f, MetadataField::AgentName);
+    r.team = at(f, MetadataField::Team);
+    r.startTime = at(f, MetadataField::StartTime);
     r.callDate = r.startTime.substr(0, 10);
     r.durationSec = decoded->pcm.durationSec();
-    if (f.contains("duration_sec") && !f.at("duration_sec").empty()) {
-        try {
-            r.metaDurationSec = std::stod(f.at("duration_sec"));
-        } catch (const std::exception&) {
+    if (const auto& duration = at(f, MetadataField::DurationSec); !duration.empty()) {
+        r.metaDurationSec = parseDuration(duration);
+        if (!r.metaDurationSec) {
             out.warnings.push_back(
-                fmt::format("duration_sec \"{}\" is not a number; ignored", f.at("duration_sec")));
+                fmt::format("duration_sec \"{}\" is not a number of seconds; ignored", duration));
         }
     }
-    r.direction = f.contains("direction") ? f.at("direction") : "";
-    r.queue = f.contains("queue") ? f.at("queue") : "";
-    r.customerPhone = f.contains("customer_phone") ? f.at("customer_phone") : "";
-    r.filePath = std::filesystem::absolute(row.file).lexically_normal().string();
-    r.fileSize = size;
+    r.direction = at(f, MetadataField::Direction);
+    r.queue = at(f, MetadataField::Queue);
+    r.customerPhone = at(f, MetadataField::CustomerPhone);
+    r.filePath = fs::absolute(file).lexically_normal().string();
+    r.fileSize = static_cast<std::int64_t>(size);
     r.sha256 = *hash;
     r.codec = decoded->codec;
     r.container = decoded->container;
@@ -180,201 +255,406 @@ Outcome processRow(const Row& row, const std::filesystem::path& dir,
     r.channels = decoded->pcm.channelCount();
     out.profile = toProfileRecord(profile);
     out.profile.seekIndex = audio::serializeSeekIndex(decoded->seekIndex);
-
-    const auto transcriptPath = dir / "transcripts" / (r.callId + ".json");
-    if (std::filesystem::exists(transcriptPath, ec)) {
-        std::ifstream in(transcriptPath, std::ios::binary);
-        std::stringstream text;
-        text << in.rdbuf();
-        auto segments = storage::parseTranscriptJson(text.str(), transcriptPath.string());
-        if (segments) {
-            out.segments = std::move(*segments);
-        } else {
-            out.warnings.push_back(
-                fmt::format("{}; call imported without transcript", segments.error()));
-        }
-    }
+    attachTranscript(out, dir, r.callId);
     out.kind = Outcome::Kind::Imported;
     return out;
 }
 
+Outcome processRowSafely(const Row& row, const fs::path& dir,
+                         const std::optional<storage::StoredFingerprint>& stored,
+                         const ImportOptions& options) {
+    try {
+        return processRow(row, dir, stored, options);
+    } catch (const std::exception& error) {
+        Outcome out;
+        out.reason = fmt::format("internal error while reading it: {}", error.what());
+        return out;
+    }
+}
+
+/// assets/import/columns.toml; the built-in assets' copy when a CALLQC_ASSETS folder has none.
+fs::path defaultColumnsFile() {
+    const auto configured = assetsDir() / "import" / "columns.toml";
+    std::error_code ec;
+    if (fs::exists(configured, ec)) {
+        return configured;
+    }
+    return fs::path(CALLQC_ASSETS_DIR) / "import" / "columns.toml";
+}
+
+CoreError inputError(std::string detail) {
+    return CoreError{CoreError::Kind::Input, std::move(detail)};
+}
+
+/// The metadata CSV, decoded to UTF-8 as it is read.
+class MetadataReader {
+public:
+    static CoreResult<std::unique_ptr<MetadataReader>> open(const fs::path& path) {
+        auto reader = std::unique_ptr<MetadataReader>(new MetadataReader);
+        std::error_code ec;
+        if (!fs::is_directory(path, ec)) {
+            reader->m_file.open(path, std::ios::binary);
+        }
+        if (!reader->m_file) {
+            return tl::unexpected(inputError(fmt::format("{}: cannot open", path.string())));
+        }
+        reader->m_encoding = storage::detectEncoding(reader->m_file);
+        reader->m_file.clear();
+        reader->m_file.seekg(0);
+        std::streambuf* text = reader->m_file.rdbuf();
+        if (reader->m_encoding == storage::TextEncoding::Gb18030) {
+            reader->m_decoder = std::make_unique<storage::Gb18030ToUtf8Buf>(*text);
+            text = reader->m_decoder.get();
+        }
+        reader->m_csv = std::make_unique<storage::CsvReader>(*text);
+        return reader;
+    }
+    storage::CsvReader& csv() { return *m_csv; }
+    [[nodiscard]] storage::TextEncoding encoding() const { return m_encoding; }
+    [[nodiscard]] int replaced() const { return m_decoder ? m_decoder->replaced() : 0; }
+
+private:
+    MetadataReader() = default;
+    std::ifstream m_file;
+    storage::TextEncoding m_encoding = storage::TextEncoding::Utf8;
+    std::unique_ptr<storage::Gb18030ToUtf8Buf> m_decoder;
+    std::unique_ptr<storage::CsvReader> m_csv;
+};
+
+/// Rows handed to workers and their outcomes, shared between the workers and the writer.
+struct Pipeline {
+    std::mutex mutex;
+    std::condition_variable ready; ///< a row finished
+    std::condition_variable room;  ///< the writer committed rows, or stop
+    std::vector<Outcome> outcomes;
+    std::vector<char> finished;
+    std::size_t next = 0;       ///< next row to hand out
+    std::size_t inFlight = 0;   ///< handed out, not finished
+    std::size_t contiguous = 0; ///< rows [0, contiguous) are finished
+    std::size_t committed = 0;  ///< rows [0, committed) are written
+    bool stop = false;
+};
+
+/// Sets `stop` on every way out of importDay, so workers never wait for a writer that is gone.
+struct StopOnExit {
+    Pipeline& pipeline;
+    ~StopOnExit() {
+        const std::lock_guard lock(pipeline.mutex);
+        pipeline.stop = true;
+        pipeline.room.notify_all();
+    }
+};
+
 } // namespace
 
-CoreResult<ImportReport> importDay(storage::Database& db, const std::filesystem::path& dir,
+CoreResult<ImportReport> importDay(storage::Database& db, const fs::path& source,
                                    const ImportOptions& options, Progress* progress) {
-    const auto metadataPath = dir / "metadata.csv";
-    std::ifstream in(metadataPath, std::ios::binary);
-    if (!in) {
-        return tl::unexpected(CoreError{CoreError::Kind::Input,
-                                        fmt::format("{}: cannot open", metadataPath.string())});
+    std::error_code ec;
+    const bool sourceIsFile = fs::is_regular_file(source, ec);
+    const fs::path metadataPath = sourceIsFile ? source : source / "metadata.csv";
+    const fs::path dir =
+        sourceIsFile ? (source.has_parent_path() ? source.parent_path() : ".") : source;
+
+    auto columns = storage::loadColumnMap(defaultColumnsFile());
+    if (columns && !options.columnsFile.empty()) {
+        columns = storage::loadColumnMap(options.columnsFile, *columns);
     }
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const auto table = storage::parseCsv(buffer.str());
-    if (table.rows.empty()) {
-        return tl::unexpected(CoreError{CoreError::Kind::Input,
-                                        fmt::format("{}: empty file", metadataPath.string())});
+    if (!columns) {
+        return tl::unexpected(inputError(columns.error()));
     }
+    const auto zone = storage::TimeZone::load(options.timeZone);
+    if (!zone) {
+        return tl::unexpected(inputError(zone.error()));
+    }
+    auto metadata = MetadataReader::open(metadataPath);
+    if (!metadata) {
+        return tl::unexpected(metadata.error());
+    }
+    auto& csv = (*metadata)->csv();
 
     ImportReport report;
-    for (const auto& problem : table.problems) {
-        report.warnings.push_back(fmt::format("{}: {}", metadataPath.string(), problem));
+    report.encoding = std::string(storage::encodingName((*metadata)->encoding()));
+    auto header = csv.next();
+    if (!header) {
+        return tl::unexpected(inputError(fmt::format("{}: empty file", metadataPath.string())));
     }
-    std::map<std::string, std::size_t> columnOf;
-    const auto& header = table.rows[0].fields;
-    for (std::size_t c = 0; c < header.size(); ++c) {
-        const auto name = trim(header[c]);
-        for (const auto& [field, names] : columnAliases()) {
-            if (std::find(names.begin(), names.end(), name) != names.end() &&
-                !columnOf.contains(field)) {
-                columnOf[field] = c;
-            }
-        }
+    if (header->defect == storage::CsvDefect::Overlong ||
+        header->defect == storage::CsvDefect::Unclosed) {
+        return tl::unexpected(
+            inputError(fmt::format("{}: header {}", metadataPath.string(), csv.describe(*header))));
     }
-    for (const auto& field : kRequired) {
-        if (!columnOf.contains(field)) {
-            return tl::unexpected(
-                CoreError{CoreError::Kind::Input, fmt::format("{}: header has no \"{}\" column",
-                                                              metadataPath.string(), field)});
+    const auto columnOf = storage::matchHeader(*columns, header->fields);
+    for (const auto field : kRequired) {
+        if (!columnOf[static_cast<std::size_t>(field)]) {
+            return tl::unexpected(inputError(
+                fmt::format("{}: header has no \"{}\" column (looked for: {})",
+                            metadataPath.string(), storage::fieldName(field),
+                            fmt::join(columns->names[static_cast<std::size_t>(field)], ", "))));
         }
     }
 
     // Validate rows first; only well-formed rows go to the workers.
+    const auto& roots =
+        options.recordingRoots.empty() ? std::vector<fs::path>{dir} : options.recordingRoots;
+    const auto confined = [&](const fs::path& p) {
+        return std::any_of(roots.begin(), roots.end(),
+                           [&](const fs::path& root) { return isInside(p, root); });
+    };
     std::vector<Row> rows;
-    std::set<std::string> seenIds;
-    for (std::size_t i = 1; i < table.rows.size(); ++i) {
-        const auto& csvRow = table.rows[i];
+    std::unordered_map<std::string, int> firstRowOf;
+    const std::size_t headerSize = header->fields.size();
+    while (auto csvRow = csv.next()) {
         Row row;
-        row.line = csvRow.line;
-        for (const auto& [field, column] : columnOf) {
-            row.fields[field] = column < csvRow.fields.size() ? trim(csvRow.fields[column]) : "";
+        row.line = csvRow->line;
+        for (std::size_t field = 0; field < storage::kMetadataFieldCount; ++field) {
+            const auto column = columnOf[field];
+            if (column && *column < csvRow->fields.size()) {
+                row.fields[field] = cellValue(csvRow->fields[*column]);
+            }
         }
-        RejectedRow rejected{row.line, row.fields["call_id"], row.fields["file"], ""};
-        if (csvRow.fields.size() < header.size()) {
+        const auto& callId = at(row.fields, MetadataField::CallId);
+        const auto& file = at(row.fields, MetadataField::File);
+        RejectedRow rejected{row.line, callId, file, ""};
+        const auto missing =
+            std::find_if(kRequired.begin(), kRequired.end(),
+                         [&](MetadataField field) { return at(row.fields, field).empty(); });
+        const auto extra = std::find_if(
+            csvRow->fields.begin() +
+                static_cast<std::ptrdiff_t>(std::min(headerSize, csvRow->fields.size())),
+            csvRow->fields.end(), [](const std::string& v) { return !cellValue(v).empty(); });
+        std::optional<tl::expected<std::string, std::string>> time;
+        if (csvRow->defect == storage::CsvDefect::Overlong) {
             rejected.reason =
-                fmt::format("has {} columns, header has {}", csvRow.fields.size(), header.size());
-        } else if (const auto missing = std::find_if(
-                       kRequired.begin(), kRequired.end(),
-                       [&](const std::string& field) { return row.fields[field].empty(); });
-                   missing != kRequired.end()) {
-            rejected.reason = fmt::format("\"{}\" is empty", *missing);
-        } else if (const auto time = parseLocalTime(row.fields["start_time"]); !time) {
-            rejected.reason = fmt::format("start_time \"{}\" is not 'YYYY-MM-DD HH:MM:SS'",
-                                          row.fields["start_time"]);
-        } else if (!seenIds.insert(row.fields["call_id"]).second) {
+                fmt::format("row is longer than {} bytes; not read", storage::kMaxCsvRecordBytes);
+        } else if (csvRow->defect == storage::CsvDefect::Unclosed) {
+            rejected.reason = fmt::format("a quoted field on this row is never closed; lines {}–{} "
+                                          "were not read",
+                                          csvRow->line, csvRow->lastLine);
+        } else if (csvRow->fields.size() < headerSize || extra != csvRow->fields.end()) {
+            rejected.reason =
+                fmt::format("has {} columns, header has {}", csvRow->fields.size(), headerSize);
+        } else if (file.find('\0') != std::string::npos) {
+            rejected.reason = "file name contains a NUL byte; not read";
+        } else if (missing != kRequired.end()) {
+            rejected.reason = fmt::format("\"{}\" is empty", storage::fieldName(*missing));
+        } else if (time =
+                       storage::toLocalTimestamp(at(row.fields, MetadataField::StartTime), *zone);
+                   !*time) {
+            rejected.reason = fmt::format("start_time \"{}\" {}",
+                                          at(row.fields, MetadataField::StartTime), time->error());
+        } else if (!firstRowOf.emplace(callId, row.line).second) {
             rejected.reason = "duplicate call_id in this file";
         } else {
-            row.fields["start_time"] = *time;
-            const std::filesystem::path file(row.fields["file"]);
-            row.file = file.is_absolute() ? file : dir / file;
-            const auto& roots = options.recordingRoots.empty()
-                                    ? std::vector<std::filesystem::path>{dir}
-                                    : options.recordingRoots;
-            if (std::none_of(roots.begin(), roots.end(), [&](const std::filesystem::path& root) {
-                    return isInside(row.file, root);
-                })) {
-                rejected.reason = fmt::format("file \"{}\" is outside the recording folders; not "
-                                              "read",
-                                              row.fields["file"]);
+            if (csvRow->defect == storage::CsvDefect::StrayQuote) {
+                report.warnings.push_back(
+                    fmt::format("{}: {}", metadataPath.string(), csv.describe(*csvRow)));
+            }
+            at(row.fields, MetadataField::StartTime) = **time;
+            const fs::path named(file);
+            const fs::path resolved = named.is_absolute() ? named : dir / named;
+            if (!confined(resolved)) {
+                rejected.reason =
+                    fmt::format("file \"{}\" is outside the recording folders; not read", file);
                 report.rejected.push_back(std::move(rejected));
                 continue;
+            }
+            row.candidates.push_back(resolved);
+            if (const auto gbk = storage::utf8ToGb18030(file); gbk && *gbk != file) {
+                const fs::path gbkNamed(*gbk);
+                const fs::path gbkResolved = gbkNamed.is_absolute() ? gbkNamed : dir / gbkNamed;
+                if (confined(gbkResolved)) {
+                    row.candidates.push_back(gbkResolved);
+                }
             }
             rows.push_back(std::move(row));
             continue;
         }
         report.rejected.push_back(std::move(rejected));
     }
+    if (const int replaced = (*metadata)->replaced(); replaced > 0) {
+        report.warnings.push_back(fmt::format("{}: {} bytes are neither UTF-8 nor GB18030; read "
+                                              "as U+FFFD",
+                                              metadataPath.string(), replaced));
+    }
 
     std::vector<std::optional<storage::StoredFingerprint>> stored(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        auto found = storage::findRecording(db, rows[i].fields["call_id"]);
+        auto found = storage::findRecording(db, at(rows[i].fields, MetadataField::CallId));
         if (!found) {
             return tl::unexpected(CoreError{CoreError::Kind::Storage, found.error().message()});
         }
         stored[i] = *found;
     }
 
+    const std::size_t n = rows.size();
+    const auto batchSize = static_cast<std::size_t>(std::max(1, options.rowsPerTransaction));
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const auto workers = static_cast<std::size_t>(
+        std::clamp<int>(options.jobs > 0 ? options.jobs : static_cast<int>(cores), 1, 64));
+    const std::size_t window = std::max(batchSize * 2, workers * 2);
     if (progress) {
-        progress->total = static_cast<int>(rows.size());
+        progress->total = static_cast<int>(n);
         progress->done = 0;
     }
-    std::vector<Outcome> outcomes(rows.size());
-    std::atomic<std::size_t> next{0};
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    const auto workers = static_cast<unsigned>(
-        std::clamp<int>(options.jobs > 0 ? options.jobs : static_cast<int>(cores), 1, 64));
+    const auto cancelRequested = [&] {
+        return progress && progress->cancel.load();
+    };
+
+    Pipeline pipe;
+    pipe.outcomes.resize(n);
+    pipe.finished.assign(n, 0);
     std::vector<std::jthread> pool;
-    for (unsigned w = 0; w < std::min<std::size_t>(workers, std::max<std::size_t>(rows.size(), 1));
-         ++w) {
+    const StopOnExit stopOnExit{pipe};
+    for (std::size_t w = 0; w < std::min(workers, n); ++w) {
         pool.emplace_back([&] {
-            for (std::size_t i = next++; i < rows.size(); i = next++) {
-                if (progress && progress->cancel.load()) {
-                    return;
+            while (true) {
+                std::size_t i = 0;
+                {
+                    std::unique_lock lock(pipe.mutex);
+                    pipe.room.wait(lock, [&] {
+                        return pipe.stop || cancelRequested() || pipe.next >= n ||
+                               pipe.next < pipe.committed + window;
+                    });
+                    if (pipe.stop || cancelRequested() || pipe.next >= n) {
+                        return;
+                    }
+                    i = pipe.next++;
+                    ++pipe.inFlight;
                 }
-                outcomes[i] = processRow(rows[i], dir, stored[i], options);
+                Outcome outcome = processRowSafely(rows[i], dir, stored[i], options);
+                {
+                    const std::lock_guard lock(pipe.mutex);
+                    pipe.outcomes[i] = std::move(outcome);
+                    pipe.finished[i] = 1;
+                    --pipe.inFlight;
+                    while (pipe.contiguous < n && pipe.finished[pipe.contiguous]) {
+                        ++pipe.contiguous;
+                    }
+                }
+                pipe.ready.notify_all();
                 if (progress) {
                     ++progress->done;
                 }
             }
         });
     }
-    pool.clear();
-    if (progress && progress->cancel.load()) {
-        return tl::unexpected(CoreError{CoreError::Kind::Cancelled, "import cancelled"});
-    }
 
-    // Write in batches: each batch is all-or-nothing, and rows already in are skipped on a rerun,
-    // so an interrupted import resumes cleanly.
-    const auto batchSize = static_cast<std::size_t>(std::max(1, options.rowsPerTransaction));
-    for (std::size_t start = 0; start < rows.size(); start += batchSize) {
-        const std::size_t end = std::min(rows.size(), start + batchSize);
-        auto written = db.transaction([&]() -> storage::Result<void> {
-            for (std::size_t i = start; i < end; ++i) {
-                auto& o = outcomes[i];
-                if (o.kind != Outcome::Kind::Imported) {
-                    continue;
+    // Write in order, in short transactions: each batch is all-or-nothing, and a call already in
+    // the database (an earlier run, or another process) is looked up again inside the transaction.
+    std::size_t start = 0;
+    while (start < n) {
+        std::size_t end = std::min(n, start + batchSize);
+        {
+            std::unique_lock lock(pipe.mutex);
+            while (true) {
+                if (cancelRequested() && !pipe.stop) {
+                    pipe.stop = true;
+                    pipe.room.notify_all();
                 }
-                auto agent = storage::upsertAgent(db, o.recording.agentNo, o.recording.agentName,
-                                                  o.recording.team);
-                if (!agent) {
-                    return tl::unexpected(agent.error());
+                if (pipe.stop) {
+                    if (pipe.inFlight == 0) {
+                        end = std::min(end, pipe.contiguous);
+                        break;
+                    }
+                } else if (pipe.contiguous >= end) {
+                    break;
                 }
-                auto id = storage::insertRecording(db, *agent, o.recording, o.profile, o.segments);
-                if (!id) {
-                    return tl::unexpected(id.error());
-                }
+                pipe.ready.wait_for(lock, std::chrono::milliseconds(50));
             }
-            return {};
-        });
+        }
+        if (end <= start) {
+            break;
+        }
+        std::vector<Outcome::Kind> decided(end - start);
+        std::vector<std::string> reasons(end - start);
+        storage::Result<void> written;
+        for (int attempt = 1; attempt <= kWriteAttempts; ++attempt) {
+            written = db.transaction([&]() -> storage::Result<void> {
+                for (std::size_t i = start; i < end; ++i) {
+                    const auto& o = pipe.outcomes[i];
+                    decided[i - start] = o.kind;
+                    reasons[i - start].clear();
+                    if (o.kind != Outcome::Kind::Imported) {
+                        continue;
+                    }
+                    auto existing = storage::findRecording(db, o.recording.callId);
+                    if (!existing) {
+                        return tl::unexpected(existing.error());
+                    }
+                    if (*existing) {
+                        if ((*existing)->sha256 == o.recording.sha256) {
+                            decided[i - start] = Outcome::Kind::Unchanged;
+                        } else {
+                            decided[i - start] = Outcome::Kind::Rejected;
+                            reasons[i - start] = fmt::format(
+                                "already imported with different content (stored SHA-256 {}…, "
+                                "file now {}…); not replaced",
+                                (*existing)->sha256.substr(0, 12),
+                                o.recording.sha256.substr(0, 12));
+                        }
+                        continue;
+                    }
+                    auto agent = storage::upsertAgent(db, o.recording.agentNo,
+                                                      o.recording.agentName, o.recording.team);
+                    if (!agent) {
+                        return tl::unexpected(agent.error());
+                    }
+                    auto id =
+                        storage::insertRecording(db, *agent, o.recording, o.profile, o.segments);
+                    if (!id) {
+                        return tl::unexpected(id.error());
+                    }
+                }
+                return {};
+            });
+            if (written || written.error().kind != storage::StorageError::Kind::Locked) {
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
+        }
         if (!written) {
             return tl::unexpected(
                 CoreError{CoreError::Kind::Storage,
                           fmt::format("writing rows {}–{} failed: {}", rows[start].line,
                                       rows[end - 1].line, written.error().message())});
         }
-    }
-
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        auto& o = outcomes[i];
-        for (const auto& w : o.warnings) {
-            report.warnings.push_back(
-                fmt::format("row {} ({}): {}", rows[i].line, rows[i].fields["call_id"], w));
+        for (std::size_t i = start; i < end; ++i) {
+            auto& o = pipe.outcomes[i];
+            const auto& row = rows[i];
+            const auto& callId = at(row.fields, MetadataField::CallId);
+            for (const auto& w : o.warnings) {
+                report.warnings.push_back(fmt::format("row {} ({}): {}", row.line, callId, w));
+            }
+            switch (decided[i - start]) {
+            case Outcome::Kind::Imported:
+                ++report.imported;
+                break;
+            case Outcome::Kind::Unchanged:
+                ++report.unchanged;
+                break;
+            case Outcome::Kind::Rejected:
+                report.rejected.push_back(
+                    {row.line, callId, at(row.fields, MetadataField::File),
+                     reasons[i - start].empty() ? o.reason : reasons[i - start]});
+                break;
+            }
+            o = Outcome{}; // the profile and transcript are in the database now
         }
-        switch (o.kind) {
-        case Outcome::Kind::Imported:
-            ++report.imported;
-            break;
-        case Outcome::Kind::Unchanged:
-            ++report.unchanged;
-            break;
-        case Outcome::Kind::Rejected:
-            report.rejected.push_back(
-                {rows[i].line, rows[i].fields["call_id"], rows[i].fields["file"], o.reason});
-            break;
+        {
+            const std::lock_guard lock(pipe.mutex);
+            pipe.committed = end;
         }
+        pipe.room.notify_all();
+        start = end;
     }
-    std::sort(report.rejected.begin(), report.rejected.end(),
-              [](const RejectedRow& a, const RejectedRow& b) { return a.row < b.row; });
+    if (start < n) {
+        report.cancelled = true;
+        report.warnings.push_back(fmt::format("import cancelled: {} of {} calls were not "
+                                              "processed; import the day again to finish",
+                                              n - start, n));
+    }
+    std::stable_sort(report.rejected.begin(), report.rejected.end(),
+                     [](const RejectedRow& a, const RejectedRow& b) { return a.row < b.row; });
     return report;
 }
 

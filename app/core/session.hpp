@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/core/core_error.hpp"
+#include "app/core/search.hpp"
 #include "audio/analysis.hpp"
 #include "audio/audio_stream.hpp"
 #include "scoring/checklist.hpp"
@@ -120,6 +121,11 @@ public:
     [[nodiscard]] CoreResult<void> setComplaint(const std::string& callId, bool complaint);
 
     [[nodiscard]] CoreResult<CallView> openCall(std::int64_t recordingId);
+
+    /// One page of calls matching `request` (app/core/search.hpp).
+    [[nodiscard]] CoreResult<SearchResult> search(const SearchRequest& request) {
+        return searchCalls(m_db, request);
+    }
 
     /// Scores and stores the inspector's answers as a draft, or as a submission when `submit`
     /// (which first requires every item answered and every required comment present).
