@@ -237,6 +237,21 @@ BEGIN
 END;
 CREATE INDEX evaluations_by_key ON evaluations(status, recording_sort_key);
 )sql",
+        // 7: annotations: moments (or stretches) of a call an inspector marked with a note while
+        // reviewing it, optionally about one checklist item (storage/annotation_store.hpp).
+        R"sql(
+CREATE TABLE annotations (
+    id INTEGER PRIMARY KEY,
+    recording_id INTEGER NOT NULL REFERENCES recordings(id) ON DELETE CASCADE,
+    inspector TEXT NOT NULL,
+    start_sec REAL NOT NULL,           -- call time
+    end_sec REAL,                      -- NULL for a moment
+    note TEXT NOT NULL DEFAULT '',
+    item_id TEXT,                      -- checklist item id, NULL when about the call
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE INDEX annotations_by_recording ON annotations(recording_id, inspector, start_sec);
+)sql",
     };
     return steps;
 }

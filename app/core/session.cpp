@@ -464,4 +464,67 @@ CoreResult<std::vector<ReportLine>> Session::report(storage::ReportGrouping by,
     return out;
 }
 
+CoreResult<void> Session::requireOpenForAnnotation(std::int64_t recordingId) {
+    auto saved = storage::loadEvaluation(m_db, recordingId, m_inspector);
+    if (!saved) {
+        return tl::unexpected(fromStorage(saved.error()));
+    }
+    if (*saved && (*saved)->status == "submitted") {
+        return tl::unexpected(
+            CoreError{CoreError::Kind::Refused,
+                      fmt::format("recording {} is already submitted: its annotations are final",
+                                  recordingId)});
+    }
+    return {};
+}
+
+CoreResult<std::vector<storage::AnnotationRecord>> Session::annotations(std::int64_t recordingId) {
+    auto rows = storage::annotationsFor(m_db, recordingId, m_inspector);
+    if (!rows) {
+        return tl::unexpected(fromStorage(rows.error()));
+    }
+    return std::move(*rows);
+}
+
+CoreResult<storage::AnnotationRecord>
+Session::addAnnotation(std::int64_t recordingId, double startSec, std::optional<double> endSec,
+                       const std::string& note, const std::optional<std::string>& itemId) {
+    if (auto open = requireOpenForAnnotation(recordingId); !open) {
+        return tl::unexpected(open.error());
+    }
+    storage::AnnotationRecord record;
+    record.recordingId = recordingId;
+    record.inspector = m_inspector;
+    record.startSec = startSec;
+    record.endSec = endSec;
+    record.note = note;
+    record.itemId = itemId;
+    auto stored = storage::addAnnotation(m_db, record);
+    if (!stored) {
+        return tl::unexpected(fromStorage(stored.error()));
+    }
+    return std::move(*stored);
+}
+
+CoreResult<void> Session::updateAnnotationNote(const storage::AnnotationRecord& annotation,
+                                               const std::string& note) {
+    if (auto open = requireOpenForAnnotation(annotation.recordingId); !open) {
+        return open;
+    }
+    if (auto ok = storage::updateAnnotationNote(m_db, annotation.id, m_inspector, note); !ok) {
+        return tl::unexpected(fromStorage(ok.error()));
+    }
+    return {};
+}
+
+CoreResult<void> Session::deleteAnnotation(const storage::AnnotationRecord& annotation) {
+    if (auto open = requireOpenForAnnotation(annotation.recordingId); !open) {
+        return open;
+    }
+    if (auto ok = storage::deleteAnnotation(m_db, annotation.id, m_inspector); !ok) {
+        return tl::unexpected(fromStorage(ok.error()));
+    }
+    return {};
+}
+
 } // namespace callqc::core

@@ -16,6 +16,7 @@
 #include "scoring/phrases.hpp"
 #include "scoring/sampling.hpp"
 #include "scoring/score.hpp"
+#include "storage/annotation_store.hpp"
 #include "storage/call_store.hpp"
 #include "storage/database.hpp"
 #include "storage/review_store.hpp"
@@ -132,6 +133,21 @@ public:
     [[nodiscard]] CoreResult<scoring::ScoreResult>
     saveEvaluation(std::int64_t recordingId, const scoring::Answers& answers, bool submit);
 
+    /// This inspector's annotations of the recording, in time order.
+    [[nodiscard]] CoreResult<std::vector<storage::AnnotationRecord>>
+    annotations(std::int64_t recordingId);
+    /// Marks a moment (or, with `endSec`, a stretch) of the recording with a note, optionally
+    /// about checklist item `itemId`; returns it as stored. Refused once this inspector has
+    /// submitted the call's evaluation. One small INSERT on the calling thread.
+    [[nodiscard]] CoreResult<storage::AnnotationRecord>
+    addAnnotation(std::int64_t recordingId, double startSec, std::optional<double> endSec,
+                  const std::string& note, const std::optional<std::string>& itemId);
+    /// Replaces the note of one of this inspector's annotations; refused once submitted.
+    [[nodiscard]] CoreResult<void> updateAnnotationNote(const storage::AnnotationRecord& annotation,
+                                                        const std::string& note);
+    /// Deletes one of this inspector's annotations; refused once submitted.
+    [[nodiscard]] CoreResult<void> deleteAnnotation(const storage::AnnotationRecord& annotation);
+
     /// Every submitted evaluation scored again with its own checklist version.
     [[nodiscard]] CoreResult<std::vector<RecomputedScore>> recomputeSubmitted();
 
@@ -156,6 +172,8 @@ private:
                    const storage::ProfileRecord& profile,
                    std::vector<scoring::PhraseHit>* hits = nullptr) const;
     [[nodiscard]] CoreResult<scoring::Checklist> checklistVersion(std::int64_t checklistId);
+    /// Refused when this inspector's evaluation of the recording is submitted.
+    [[nodiscard]] CoreResult<void> requireOpenForAnnotation(std::int64_t recordingId);
 
     Session(storage::Database db, std::string inspector, scoring::Checklist checklist,
             storage::ChecklistRecord record, std::vector<scoring::PhraseRule> rules,

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
     std::string screenshot;
     bool openFirst = false;
     bool noAudio = false;
+    bool showKeys = false;
     int width = 1600;
     int height = 900;
     cli.add_option("--db", dbPath, "SQLite database (default: $CALLQC_DB or the per-user path)");
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
     cli.add_option("--screenshot", screenshot, "write a PNG of the last frame here");
     cli.add_flag("--open-first", openFirst, "open the first call of the queue");
     cli.add_flag("--no-audio", noAudio, "do not use the sound device");
+    cli.add_flag("--show-keys", showKeys, "start with the keyboard shortcuts shown (as ? does)");
     cli.add_option("--size", width, "window width in pixels");
     CLI11_PARSE(cli, argc, argv);
     height = width * 9 / 16;
@@ -111,6 +113,7 @@ int main(int argc, char** argv) {
         if (openFirst && !app.queue().empty()) {
             app.openCall(app.queue().front().recordingId);
         }
+        app.showHelp(showKeys);
 
         int frame = 0;
         int textGeneration = -1; // check the first frame too: --open-first opened a call

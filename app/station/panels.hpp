@@ -15,13 +15,33 @@ struct QueueState {
     const std::vector<storage::QueueRow>* rows = nullptr;
     std::optional<std::int64_t> openRecordingId;
     std::string inspector;
-    std::string status; ///< one line under the list: errors or what is loading
+    std::string status;                ///< one line under the list: errors or what is loading
+    std::optional<std::size_t> cursor; ///< the row ↑/↓ and Enter work on
+    bool keyboardHere = false;         ///< the queue has the keyboard (the cursor is drawn)
+    bool scrollToCursor = false;       ///< bring the cursor row into view this frame
 };
 
 class QueueActions {
 public:
     virtual ~QueueActions() = default;
     virtual void openCall(std::int64_t recordingId) = 0;
+};
+
+/// A one-line text field open for typing from the keyboard: a comment on an item or a note.
+/// The application owns the text; the panel shows it and reports edits.
+struct InlineEdit {
+    enum class Kind {
+        Comment, ///< on item `itemId`
+        NewNote, ///< a new annotation at `atSec` (to `endSec`), about `itemId` when not empty
+        Note,    ///< the note of annotation `annotationId`
+    };
+    Kind kind = Kind::Comment;
+    std::string itemId;
+    std::int64_t annotationId = 0;
+    double atSec = 0;
+    std::optional<double> endSec;
+    std::string text;
+    bool focusNow = true; ///< give the field the keyboard this frame
 };
 
 struct ReviewState {
@@ -40,6 +60,13 @@ struct ReviewState {
     const scoring::ScoreResult* score = nullptr;
     bool readOnly = false; ///< already submitted
     std::string message;   ///< last save / validation result
+    std::string hint;      ///< what the last key did, e.g. where a jump landed
+    /// The focused checklist item, counted through all sections in order.
+    std::optional<std::size_t> focusedItem;
+    bool keyboardHere = true;   ///< the scorecard has the keyboard (else the queue has)
+    bool scrollToFocus = false; ///< bring the focused item into view this frame
+    const std::vector<storage::AnnotationRecord>* annotations = nullptr;
+    const InlineEdit* edit = nullptr; ///< the open text field, if any
 };
 
 class ReviewActions {
@@ -55,13 +82,27 @@ public:
     virtual void cycleLoop() = 0;
     virtual void setAnswer(const std::string& itemId, const scoring::ItemAnswer& answer) = 0;
     virtual void submit() = 0;
+    /// Moves the keyboard's focus to an item (counted as in ReviewState::focusedItem).
+    virtual void focusItem(std::size_t index) = 0;
+    /// The open text field's text changed.
+    virtual void editText(const std::string& text) = 0;
+    /// The open text field was left: keep what was typed, or not.
+    virtual void finishEdit(bool keep) = 0;
+    virtual void editAnnotation(std::int64_t annotationId) = 0;
+    virtual void deleteAnnotation(std::int64_t annotationId) = 0;
 };
 
 /// The sampled calls of the signed-in inspector; a click opens one.
 void drawQueuePanel(const QueueState& state, QueueActions& actions, const UiText& text);
 
-/// One call: header, transport, waveform, transcript and scorecard.
+/// One call: header, transport, waveform, transcript, notes and scorecard.
 void drawReviewPanel(const ReviewState& state, ReviewActions& actions, const UiText& text);
+
+/// The `?` overlay: every key of shortcuts.hpp, centred over the window. Returns false when its
+/// close button was clicked.
+bool drawShortcutOverlay(const UiText& text);
+/// The overlay's content: the groups of shortcuts.hpp's helpGroups() in two columns.
+void drawShortcutList(const UiText& text);
 
 /// Min/max of the peaks between two times, as fractions of full scale (-1..1).
 struct PeakColumn {

@@ -1,5 +1,8 @@
 #include "app/station/station_app.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include <fmt/format.h>
 #include <imgui.h>
 
@@ -7,7 +10,42 @@ namespace callqc::station {
 namespace {
 constexpr auto kAutosaveDelay = std::chrono::milliseconds(1500);
 constexpr double kSkipSec = 5.0;
+constexpr double kFineSkipSec = 1.0;
 constexpr double kSpeedStep = 0.25;
+/// A jump forward lands on marks after the playhead; backward, on marks this far before it, so a
+/// second press goes on past the mark the first landed on.
+constexpr double kMarkAheadSec = 0.05;
+constexpr double kMarkBackSec = 0.25;
+/// A loop's A mark and the playhead closer than this make a moment, not a stretch.
+constexpr double kMinStretchSec = 0.05;
+
+std::string clockText(double seconds) {
+    const auto total = static_cast<int>(std::max(0.0, seconds));
+    return fmt::format("{:02}:{:02}", total / 60, total % 60);
+}
+
+bool isBlank(const std::string& text) {
+    return std::all_of(text.begin(), text.end(),
+                       [](unsigned char c) { return c == ' ' || c == '\t'; });
+}
+
+/// Whether the chord was pressed this frame with exactly its modifiers (Alt never).
+bool pressed(const Binding& binding, const ImGuiIO& io) {
+    const KeyChord& chord = binding.chord;
+    if (chord.type == KeyChord::Type::Char) {
+        if (io.KeyCtrl || io.KeyAlt) {
+            return false;
+        }
+        return std::find(io.InputQueueCharacters.begin(), io.InputQueueCharacters.end(),
+                         static_cast<ImWchar>(chord.value)) != io.InputQueueCharacters.end();
+    }
+    if (io.KeyCtrl != chord.ctrl || io.KeyShift != chord.shift || io.KeyAlt) {
+        return false;
+    }
+    const int index =
+        chord.type == KeyChord::Type::Named ? ImGui::GetKeyIndex(chord.value) : chord.value;
+    return index >= 0 && ImGui::IsKeyPressed(index, binding.repeat);
+}
 
 std::vector<audio::Interval> deadAirOf(const core::CallView& call) {
     std::vector<audio::Interval> out;
@@ -22,6 +60,9 @@ StationApp::StationApp(core::Session session, std::unique_ptr<audio::AudioSink> 
                        scoring::Language language)
     : m_session(std::move(session)), m_player(std::move(sink)), m_text(&uiText(language)) {
     reloadQueue();
+    const auto todo = std::find_if(m_queue.begin(), m_queue.end(),
+                                   [](const auto& row) { return row.status != "submitted"; });
+    m_queueCursor = todo == m_queue.end() ? 0 : static_cast<std::size_t>(todo - m_queue.begin());
 }
 
 StationApp::~StationApp() {
@@ -46,17 +87,37 @@ void StationApp::openCall(std::int64_t recordingId) {
         m_queueStatus = view.error().message();
         return;
     }
+    auto notes = m_session.annotations(recordingId);
+    if (!notes) {
+        m_queueStatus = notes.error().message();
+        return;
+    }
     m_player.close();
     m_loopA.reset();
     m_call = std::move(*view);
+    m_annotations = std::move(*notes);
     ++m_textGeneration;
     m_answers = m_call->answers;
     m_score = scoring::computeScore(m_call->checklist, m_answers, m_text->language);
     m_message.clear();
+    m_hint.clear();
+    m_edit.reset();
     m_player.open(m_call->recording.filePath, m_call->seekIndex);
     if (m_player.skipSilence()) {
         m_player.setSkipSilence(true, deadAirOf(*m_call));
     }
+    m_queueHasKeyboard = false;
+    for (std::size_t i = 0; i < m_queue.size(); ++i) {
+        if (m_queue[i].recordingId == recordingId) {
+            m_queueCursor = i;
+            m_scrollToCursor = true;
+        }
+    }
+    const auto list = items();
+    const auto first = std::find_if(list.begin(), list.end(),
+                                    [this](const auto* item) { return needsAttention(*item); });
+    m_focus = first == list.end() ? 0 : static_cast<std::size_t>(first - list.begin());
+    m_scrollToFocus = true;
 }
 
 void StationApp::update() {
@@ -141,65 +202,607 @@ void StationApp::submit() {
     auto saved = m_session.saveEvaluation(m_call->recording.id, m_answers, true);
     if (!saved) {
         m_message = saved.error().message();
+        m_dirtySince = std::chrono::steady_clock::now();
+        // The keyboard goes to the first item that stops the submission.
+        const auto list = items();
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            if (needsAttention(*list[i]) && !m_call->suggestions.contains(list[i]->id)) {
+                setFocus(i);
+                break;
+            }
+        }
         return;
     }
     m_message.clear();
     const auto current = m_call->recording.id;
     reloadQueue();
-    // Straight on to the next call not yet submitted.
-    for (std::size_t i = 0; i < m_queue.size(); ++i) {
-        const auto& row = m_queue[(i + 1) % m_queue.size()];
+    // Straight on to the next call not yet submitted, after this one in the queue.
+    const auto here = std::find_if(m_queue.begin(), m_queue.end(),
+                                   [&](const auto& row) { return row.recordingId == current; });
+    const std::size_t from =
+        here == m_queue.end() ? 0 : static_cast<std::size_t>(here - m_queue.begin());
+    for (std::size_t i = 1; i <= m_queue.size(); ++i) {
+        const auto& row = m_queue[(from + i) % m_queue.size()];
         if (row.status != "submitted" && row.recordingId != current) {
             openCall(row.recordingId);
             return;
         }
     }
     m_call->status = "submitted";
+    m_edit.reset();
 }
 
 void StationApp::handleKeys() {
     const ImGuiIO& io = ImGui::GetIO();
+    const auto down = [](ImGuiKey key) {
+        return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key), false);
+    };
+    if (m_edit) {
+        if (down(ImGuiKey_Enter) || down(ImGuiKey_KeyPadEnter)) {
+            finishEdit(true);
+        } else if (down(ImGuiKey_Escape)) {
+            finishEdit(false);
+        }
+        return;
+    }
     if (io.WantTextInput) {
         return;
     }
-    // Dear ImGui 1.86 indexes keys by the backend's codes: named keys go through GetKeyIndex;
-    // letters and brackets are GLFW's codes, which are their upper-case ASCII values.
-    const auto named = [](ImGuiKey key, bool repeat) {
-        return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key), repeat);
-    };
-    const auto typed = [&io](char key) {
-        return !io.KeyCtrl && !io.KeyAlt && ImGui::IsKeyPressed(static_cast<int>(key), false);
-    };
-    if (named(ImGuiKey_Space, false)) {
+    std::vector<const Binding*> fired;
+    for (const auto& binding : bindings()) {
+        if (pressed(binding, io)) {
+            fired.push_back(&binding);
+        }
+    }
+    for (const Binding* binding : fired) {
+        run(binding->command, binding->arg);
+        if (m_edit) {
+            break; // the rest of this frame's keys are the field's
+        }
+    }
+}
+
+void StationApp::run(Command command, int arg) {
+    const double at = m_player.positionSec();
+    switch (command) {
+    case Command::TogglePlay:
         togglePlay();
-    }
-    if (named(ImGuiKey_LeftArrow, true)) {
-        seek(m_player.positionSec() - kSkipSec);
-    }
-    if (named(ImGuiKey_RightArrow, true)) {
-        seek(m_player.positionSec() + kSkipSec);
-    }
-    if (typed('[')) {
+        break;
+    case Command::SeekBack:
+        seek(at - kSkipSec);
+        break;
+    case Command::SeekForward:
+        seek(at + kSkipSec);
+        break;
+    case Command::SeekBackFine:
+        seek(at - kFineSkipSec);
+        break;
+    case Command::SeekForwardFine:
+        seek(at + kFineSkipSec);
+        break;
+    case Command::SpeedDown:
         setSpeed(m_player.speed() - kSpeedStep);
-    }
-    if (typed(']')) {
+        break;
+    case Command::SpeedUp:
         setSpeed(m_player.speed() + kSpeedStep);
-    }
-    if (typed('S')) {
+        break;
+    case Command::SkipSilence:
         toggleSkipSilence();
-    }
-    if (typed('A')) {
+        break;
+    case Command::SoloAgent:
         setSolo(m_player.solo() == audio::Party::Agent ? -1 : 0);
-    }
-    if (typed('C')) {
+        break;
+    case Command::SoloCustomer:
         setSolo(m_player.solo() == audio::Party::Customer ? -1 : 1);
-    }
-    if (typed('L')) {
+        break;
+    case Command::Loop:
         cycleLoop();
-    }
-    if (io.KeyCtrl && named(ImGuiKey_Enter, false)) {
+        break;
+    case Command::NextMark:
+        jumpToMark(1, std::nullopt);
+        break;
+    case Command::PreviousMark:
+        jumpToMark(-1, std::nullopt);
+        break;
+    case Command::NextDeadAir:
+        jumpToMark(1, MarkKind::DeadAir);
+        break;
+    case Command::PreviousDeadAir:
+        jumpToMark(-1, MarkKind::DeadAir);
+        break;
+    case Command::NextOvertalk:
+        jumpToMark(1, MarkKind::Overtalk);
+        break;
+    case Command::PreviousOvertalk:
+        jumpToMark(-1, MarkKind::Overtalk);
+        break;
+    case Command::NextHit:
+        jumpToMark(1, MarkKind::Hit);
+        break;
+    case Command::PreviousHit:
+        jumpToMark(-1, MarkKind::Hit);
+        break;
+    case Command::NextItem:
+        if (m_queueHasKeyboard) {
+            moveQueueCursor(1);
+        } else {
+            setFocus(m_focus + 1);
+        }
+        break;
+    case Command::PreviousItem:
+        if (m_queueHasKeyboard) {
+            moveQueueCursor(-1);
+        } else {
+            setFocus(m_focus > 0 ? m_focus - 1 : 0);
+        }
+        break;
+    case Command::Pass:
+        answerFocused(scoring::AnswerValue::Pass);
+        break;
+    case Command::Fail:
+        answerFocused(scoring::AnswerValue::Fail);
+        break;
+    case Command::NotApplicable:
+        answerFocused(scoring::AnswerValue::NotApplicable);
+        break;
+    case Command::Digit:
+        digitOnFocused(arg);
+        break;
+    case Command::Increase:
+        adjustFocused(1);
+        break;
+    case Command::Decrease:
+        adjustFocused(-1);
+        break;
+    case Command::Accept:
+        if (m_queueHasKeyboard) {
+            if (m_queueCursor >= m_queue.size()) {
+                break;
+            }
+            const auto chosen = m_queue[m_queueCursor].recordingId;
+            if (m_call && m_call->recording.id == chosen) {
+                m_queueHasKeyboard = false; // already open: back to its scorecard
+                m_scrollToFocus = true;
+            } else {
+                openCall(chosen);
+            }
+        } else {
+            acceptFocused();
+        }
+        break;
+    case Command::AcceptAll:
+        acceptAll();
+        break;
+    case Command::Comment:
+        startComment();
+        break;
+    case Command::Annotate:
+        startNote(false);
+        break;
+    case Command::AnnotateItem:
+        startNote(true);
+        break;
+    case Command::Submit:
         submit();
+        break;
+    case Command::NextCall:
+        openAdjacent(1);
+        break;
+    case Command::PreviousCall:
+        openAdjacent(-1);
+        break;
+    case Command::FocusQueue:
+        m_queueHasKeyboard = !m_queueHasKeyboard || !m_call;
+        m_scrollToCursor = m_queueHasKeyboard;
+        m_scrollToFocus = !m_queueHasKeyboard;
+        break;
+    case Command::Help:
+        m_showHelp = !m_showHelp;
+        break;
+    case Command::Cancel:
+        if (m_showHelp) {
+            m_showHelp = false;
+        } else if (m_queueHasKeyboard && m_call) {
+            m_queueHasKeyboard = false;
+            m_scrollToFocus = true;
+        } else {
+            m_hint.clear();
+        }
+        break;
     }
+}
+
+std::vector<const scoring::ChecklistItem*> StationApp::items() const {
+    std::vector<const scoring::ChecklistItem*> out;
+    if (m_call) {
+        for (const auto& section : m_call->checklist.sections) {
+            for (const auto& item : section.items) {
+                out.push_back(&item);
+            }
+        }
+    }
+    return out;
+}
+
+std::string StationApp::focusedItemId() const {
+    const auto list = items();
+    return m_focus < list.size() ? list[m_focus]->id : std::string();
+}
+
+bool StationApp::needsAttention(const scoring::ChecklistItem& item) const {
+    const auto found = m_answers.find(item.id);
+    if (found == m_answers.end() || found->second.value == scoring::AnswerValue::Unanswered) {
+        return true;
+    }
+    if (m_call && m_call->suggestions.contains(item.id)) {
+        return true; // suggested, not yet confirmed
+    }
+    return item.commentOnFail && scoring::isFailed(item, found->second) &&
+           isBlank(found->second.comment);
+}
+
+bool StationApp::editable() const {
+    return m_call && m_call->status != "submitted";
+}
+
+void StationApp::setFocus(std::size_t index) {
+    const auto count = items().size();
+    if (count == 0) {
+        return;
+    }
+    m_focus = std::min(index, count - 1);
+    m_scrollToFocus = true;
+    m_queueHasKeyboard = false;
+}
+
+void StationApp::advanceFrom(std::size_t index) {
+    const auto list = items();
+    if (list.empty()) {
+        return;
+    }
+    for (std::size_t step = 1; step <= list.size(); ++step) {
+        const std::size_t next = (index + step) % list.size();
+        if (needsAttention(*list[next])) {
+            setFocus(next);
+            return;
+        }
+    }
+    m_hint = m_text->allAnswered;
+    setFocus(index + 1);
+}
+
+void StationApp::answerFocused(scoring::AnswerValue value) {
+    if (!editable()) {
+        return;
+    }
+    const auto* item = items().at(m_focus);
+    scoring::ItemAnswer answer = m_answers[item->id];
+    answer.value = value;
+    if (value == scoring::AnswerValue::Pass) {
+        answer.points = item->kind == scoring::ItemKind::Points ? item->weight : answer.points;
+        answer.occurrences = item->kind == scoring::ItemKind::Deduction ? 0 : answer.occurrences;
+    }
+    setAnswer(item->id, answer);
+    m_queueHasKeyboard = false;
+    if (item->commentOnFail && scoring::isFailed(*item, answer) && isBlank(answer.comment)) {
+        startComment();
+        m_advanceAfterEdit = true;
+        return;
+    }
+    advanceFrom(m_focus);
+}
+
+void StationApp::digitOnFocused(int digit) {
+    if (!editable()) {
+        return;
+    }
+    const auto* item = items().at(m_focus);
+    switch (item->kind) {
+    case scoring::ItemKind::PassFail:
+        if (digit >= 1 && digit <= 3) {
+            answerFocused(digit == 1   ? scoring::AnswerValue::Pass
+                          : digit == 2 ? scoring::AnswerValue::Fail
+                                       : scoring::AnswerValue::NotApplicable);
+        }
+        return;
+    case scoring::ItemKind::Points: {
+        scoring::ItemAnswer answer = m_answers[item->id];
+        answer.value = scoring::AnswerValue::Pass;
+        answer.points = std::min(static_cast<double>(digit), item->weight);
+        setAnswer(item->id, answer);
+        return;
+    }
+    case scoring::ItemKind::Deduction: {
+        scoring::ItemAnswer answer = m_answers[item->id];
+        answer.value = scoring::AnswerValue::Pass;
+        answer.occurrences = digit;
+        setAnswer(item->id, answer);
+        return;
+    }
+    }
+}
+
+void StationApp::adjustFocused(int step) {
+    if (!editable()) {
+        return;
+    }
+    const auto* item = items().at(m_focus);
+    scoring::ItemAnswer answer = m_answers[item->id];
+    const bool counted = answer.value == scoring::AnswerValue::Pass;
+    if (item->kind == scoring::ItemKind::Points) {
+        const double from = counted ? answer.points : 0.0;
+        answer.points = std::clamp(from + step, 0.0, item->weight);
+    } else if (item->kind == scoring::ItemKind::Deduction) {
+        const int from = counted ? answer.occurrences : 0;
+        answer.occurrences = std::max(0, from + step);
+    } else {
+        return;
+    }
+    answer.value = scoring::AnswerValue::Pass;
+    setAnswer(item->id, answer);
+}
+
+void StationApp::acceptFocused() {
+    if (!editable()) {
+        return;
+    }
+    const auto* item = items().at(m_focus);
+    if (m_call->suggestions.contains(item->id)) {
+        setAnswer(item->id, m_answers[item->id]);
+    }
+    advanceFrom(m_focus);
+}
+
+void StationApp::acceptAll() {
+    if (!editable()) {
+        return;
+    }
+    std::vector<std::string> suggested;
+    for (const auto& [itemId, reason] : m_call->suggestions) {
+        suggested.push_back(itemId);
+    }
+    for (const auto& itemId : suggested) {
+        setAnswer(itemId, m_answers[itemId]);
+    }
+    const auto list = items();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        if (needsAttention(*list[i])) {
+            setFocus(i);
+            return;
+        }
+    }
+    m_hint = m_text->allAnswered;
+}
+
+void StationApp::startComment() {
+    if (!editable()) {
+        return;
+    }
+    const auto* item = items().at(m_focus);
+    InlineEdit edit;
+    edit.kind = InlineEdit::Kind::Comment;
+    edit.itemId = item->id;
+    edit.text = m_answers[item->id].comment;
+    m_edit = std::move(edit);
+    m_advanceAfterEdit = false;
+    ++m_edits;
+    m_scrollToFocus = true;
+}
+
+void StationApp::startNote(bool aboutFocusedItem) {
+    if (!m_call) {
+        return;
+    }
+    if (!editable()) {
+        m_hint = m_text->notesFinal;
+        return;
+    }
+    InlineEdit edit;
+    edit.kind = InlineEdit::Kind::NewNote;
+    edit.atSec = m_player.positionSec();
+    if (const auto loop = m_player.loop()) {
+        edit.atSec = loop->startSec;
+        edit.endSec = loop->endSec;
+    } else if (m_loopA) {
+        const double a = std::min(*m_loopA, edit.atSec);
+        const double b = std::max(*m_loopA, edit.atSec);
+        m_loopA.reset();
+        edit.atSec = a;
+        if (b - a > kMinStretchSec) {
+            edit.endSec = b;
+        }
+    }
+    if (aboutFocusedItem) {
+        edit.itemId = focusedItemId();
+    }
+    m_edit = std::move(edit);
+    ++m_edits;
+}
+
+void StationApp::editText(const std::string& text) {
+    if (m_edit) {
+        m_edit->text = text;
+    }
+}
+
+void StationApp::finishEdit(bool keep) {
+    if (!m_edit) {
+        return;
+    }
+    const InlineEdit edit = std::move(*m_edit);
+    m_edit.reset();
+    const bool advance = std::exchange(m_advanceAfterEdit, false);
+    if (!keep || !editable()) {
+        return;
+    }
+    switch (edit.kind) {
+    case InlineEdit::Kind::Comment: {
+        scoring::ItemAnswer answer = m_answers[edit.itemId];
+        answer.comment = edit.text;
+        setAnswer(edit.itemId, answer);
+        ++m_textGeneration;
+        const auto list = items();
+        for (std::size_t i = 0; advance && i < list.size(); ++i) {
+            if (list[i]->id == edit.itemId) {
+                advanceFrom(i);
+            }
+        }
+        break;
+    }
+    case InlineEdit::Kind::NewNote: {
+        auto stored = m_session.addAnnotation(
+            m_call->recording.id, edit.atSec, edit.endSec, edit.text,
+            edit.itemId.empty() ? std::nullopt : std::optional(edit.itemId));
+        if (!stored) {
+            m_message = stored.error().message();
+            break;
+        }
+        const auto at = std::upper_bound(
+            m_annotations.begin(), m_annotations.end(), stored->startSec,
+            [](double sec, const storage::AnnotationRecord& a) { return sec < a.startSec; });
+        m_annotations.insert(at, std::move(*stored));
+        ++m_textGeneration;
+        break;
+    }
+    case InlineEdit::Kind::Note: {
+        const auto it = std::find_if(m_annotations.begin(), m_annotations.end(),
+                                     [&](const auto& a) { return a.id == edit.annotationId; });
+        if (it == m_annotations.end()) {
+            break;
+        }
+        if (auto ok = m_session.updateAnnotationNote(*it, edit.text); !ok) {
+            m_message = ok.error().message();
+            break;
+        }
+        it->note = edit.text;
+        ++m_textGeneration;
+        break;
+    }
+    }
+}
+
+void StationApp::focusItem(std::size_t index) {
+    setFocus(index);
+}
+
+void StationApp::editAnnotation(std::int64_t annotationId) {
+    if (!editable()) {
+        return;
+    }
+    const auto it = std::find_if(m_annotations.begin(), m_annotations.end(),
+                                 [&](const auto& a) { return a.id == annotationId; });
+    if (it == m_annotations.end()) {
+        return;
+    }
+    InlineEdit edit;
+    edit.kind = InlineEdit::Kind::Note;
+    edit.annotationId = annotationId;
+    edit.itemId = it->itemId.value_or("");
+    edit.atSec = it->startSec;
+    edit.endSec = it->endSec;
+    edit.text = it->note;
+    m_edit = std::move(edit);
+    ++m_edits;
+}
+
+void StationApp::deleteAnnotation(std::int64_t annotationId) {
+    const auto it = std::find_if(m_annotations.begin(), m_annotations.end(),
+                                 [&](const auto& a) { return a.id == annotationId; });
+    if (it == m_annotations.end()) {
+        return;
+    }
+    if (auto ok = m_session.deleteAnnotation(*it); !ok) {
+        m_message = ok.error().message();
+        return;
+    }
+    m_annotations.erase(it);
+}
+
+void StationApp::moveQueueCursor(int step) {
+    if (m_queue.empty()) {
+        return;
+    }
+    const auto last = static_cast<long>(m_queue.size()) - 1;
+    m_queueCursor =
+        static_cast<std::size_t>(std::clamp(static_cast<long>(m_queueCursor) + step, 0L, last));
+    m_scrollToCursor = true;
+}
+
+void StationApp::openAdjacent(int step) {
+    if (m_queue.empty()) {
+        return;
+    }
+    if (!m_call) {
+        openCall(m_queue[std::min(m_queueCursor, m_queue.size() - 1)].recordingId);
+        return;
+    }
+    const auto here = std::find_if(m_queue.begin(), m_queue.end(), [&](const auto& row) {
+        return row.recordingId == m_call->recording.id;
+    });
+    const auto from = here == m_queue.end() ? 0L : static_cast<long>(here - m_queue.begin());
+    const auto to = std::clamp(from + step, 0L, static_cast<long>(m_queue.size()) - 1);
+    if (to != from || here == m_queue.end()) {
+        openCall(m_queue[static_cast<std::size_t>(to)].recordingId);
+    }
+}
+
+std::vector<StationApp::Mark> StationApp::marks() const {
+    std::vector<Mark> out;
+    if (!m_call) {
+        return out;
+    }
+    for (const auto& [start, end] : m_call->profile.deadAir) {
+        out.push_back(
+            {start, MarkKind::DeadAir, fmt::format("{}–{}", clockText(start), clockText(end))});
+    }
+    for (const auto& [start, end] : m_call->profile.overtalk) {
+        out.push_back(
+            {start, MarkKind::Overtalk, fmt::format("{}–{}", clockText(start), clockText(end))});
+    }
+    for (const auto& hit : m_call->hits) {
+        if (!hit.missing && !hit.outOfPosition) {
+            out.push_back({hit.startSec, MarkKind::Hit,
+                           fmt::format("{} “{}”", clockText(hit.startSec), hit.phrase)});
+        }
+    }
+    for (const auto& note : m_annotations) {
+        out.push_back({note.startSec, MarkKind::Note,
+                       fmt::format("{} {}", clockText(note.startSec), note.note)});
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const Mark& a, const Mark& b) { return a.sec < b.sec; });
+    return out;
+}
+
+void StationApp::jumpToMark(int direction, std::optional<MarkKind> kind) {
+    const auto all = marks();
+    const double at = m_player.positionSec();
+    const Mark* target = nullptr;
+    if (direction > 0) {
+        for (const auto& mark : all) {
+            if ((!kind || mark.kind == *kind) && mark.sec > at + kMarkAheadSec) {
+                target = &mark;
+                break;
+            }
+        }
+    } else {
+        for (auto it = all.rbegin(); it != all.rend(); ++it) {
+            if ((!kind || it->kind == *kind) && it->sec < at - kMarkBackSec) {
+                target = &*it;
+                break;
+            }
+        }
+    }
+    if (target == nullptr) {
+        m_hint = m_text->noMoreMarks;
+        return;
+    }
+    seek(target->sec);
+    const char* name = target->kind == MarkKind::DeadAir    ? m_text->deadAir
+                       : target->kind == MarkKind::Overtalk ? m_text->overtalk
+                       : target->kind == MarkKind::Hit      ? m_text->phraseHit
+                                                            : m_text->note;
+    m_hint = fmt::format("→ {} {}", name, target->label);
 }
 
 void StationApp::draw() {
@@ -212,8 +815,14 @@ void StationApp::draw() {
     ImGui::BeginChild("queue", ImVec2(360, 0), true);
     ImGui::TextUnformatted(m_text->queueTitle);
     ImGui::Separator();
-    QueueState queueState{&m_queue, m_call ? std::optional(m_call->recording.id) : std::nullopt,
-                          m_session.inspector(), m_queueStatus};
+    QueueState queueState;
+    queueState.rows = &m_queue;
+    queueState.openRecordingId = m_call ? std::optional(m_call->recording.id) : std::nullopt;
+    queueState.inspector = m_session.inspector();
+    queueState.status = m_queueStatus;
+    queueState.cursor = m_queueCursor;
+    queueState.keyboardHere = m_queueHasKeyboard;
+    queueState.scrollToCursor = m_scrollToCursor;
     drawQueuePanel(queueState, *this, *m_text);
     ImGui::EndChild();
     ImGui::SameLine();
@@ -235,9 +844,26 @@ void StationApp::draw() {
     review.score = &m_score;
     review.readOnly = m_call && m_call->status == "submitted";
     review.message = m_message;
+    review.hint = m_hint;
+    if (m_call) {
+        review.focusedItem = m_focus;
+    }
+    review.keyboardHere = !m_queueHasKeyboard;
+    review.scrollToFocus = m_scrollToFocus;
+    review.annotations = &m_annotations;
+    review.edit = m_edit ? &*m_edit : nullptr;
+    const int edits = m_edits;
     drawReviewPanel(review, *this, *m_text);
     ImGui::EndChild();
     ImGui::End();
+    if (m_showHelp && !drawShortcutOverlay(*m_text)) {
+        m_showHelp = false;
+    }
+    if (m_edit && m_edits == edits) {
+        m_edit->focusNow = false; // asked for once it was drawn; a field opened by a click waits
+    }
+    m_scrollToFocus = false;
+    m_scrollToCursor = false;
 }
 
 std::string StationApp::allText() const {
@@ -284,6 +910,22 @@ std::string StationApp::allText() const {
                           t.keysHelp,
                           t.points,
                           t.occurrences,
+                          t.annotationsTitle,
+                          t.noAnnotations,
+                          t.newNote,
+                          t.noteHint,
+                          t.commentHint,
+                          t.keysTitle,
+                          t.keysClose,
+                          t.phraseHit,
+                          t.note,
+                          t.noMoreMarks,
+                          t.allAnswered,
+                          t.notesFinal,
+                          t.deleteNote,
+                          t.editNote,
+                          t.item,
+                          t.keyboardHere,
                           t.speed,
                           t.skipSilence,
                           t.soloBoth,
@@ -313,7 +955,25 @@ std::string StationApp::allText() const {
         }
         text += m_call->recording.team + m_call->recording.agentName;
     }
-    text += m_message + m_queueStatus;
+    for (const auto& group : helpGroups()) {
+        text += std::string(group.zh) + group.en;
+        for (const auto& row : group.rows) {
+            text += std::string(row.keysZh) + row.keysEn + row.zh + row.en;
+        }
+    }
+    for (const auto& binding : bindings()) {
+        text += chordName(binding.chord, t.language);
+    }
+    for (const auto& note : m_annotations) {
+        text += note.note;
+    }
+    for (const auto& [item, answer] : m_answers) {
+        text += answer.comment;
+    }
+    if (m_edit) {
+        text += m_edit->text;
+    }
+    text += m_message + m_queueStatus + m_hint + "–→“”";
     return text;
 }
 

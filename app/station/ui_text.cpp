@@ -21,7 +21,7 @@ const UiText& uiText(scoring::Language language) {
         .reasonComplaint = "客户投诉",
         .deadAir = "静音",
         .overtalk = "抢话",
-        .noCallOpen = "从左侧队列中选择一通录音。",
+        .noCallOpen = "从左侧队列中选择一通录音：↑/↓ 选择，Enter 打开，? 查看全部快捷键。",
         .play = "播放",
         .pause = "暂停",
         .loadingAudio = "正在加载音频…",
@@ -43,8 +43,8 @@ const UiText& uiText(scoring::Language language) {
         .speakerAgent = "坐席",
         .speakerCustomer = "客户",
         .noTranscript = "这通录音没有转写文本。",
-        .keysHelp = "空格 播放/暂停   ←/→ 跳转 5 秒   [ ] 语速   S 跳过静音   A/C 单听   L 循环   "
-                    "Ctrl+Enter 提交",
+        .keysHelp = "空格 播放   N 下个标记   ↑/↓ 评分项   1/2/3 作答   M 标注   Ctrl+Enter 提交   "
+                    "? 全部快捷键",
         .speed = "语速",
         .skipSilence = "跳过静音",
         .soloBoth = "双方",
@@ -56,6 +56,22 @@ const UiText& uiText(scoring::Language language) {
         .audioFailed = "无法播放录音",
         .points = "分数",
         .occurrences = "次数",
+        .annotationsTitle = "标注",
+        .noAnnotations = "按 M 在播放位置加标注。",
+        .newNote = "新标注",
+        .noteHint = "写下标注：Enter 保存，Esc 取消",
+        .commentHint = "备注：Enter 保存，Esc 取消",
+        .keysTitle = "快捷键",
+        .keysClose = "Esc、? 或 F1 关闭",
+        .phraseHit = "命中短语",
+        .note = "标注",
+        .noMoreMarks = "这个方向没有更多标记了",
+        .allAnswered = "全部已作答：Ctrl+Enter 提交",
+        .notesFinal = "已提交，标注不能再改",
+        .deleteNote = "删除",
+        .editNote = "编辑",
+        .item = "评分项",
+        .keyboardHere = "键盘在此",
     };
     static const UiText en{
         .language = scoring::Language::En,
@@ -75,7 +91,8 @@ const UiText& uiText(scoring::Language language) {
         .reasonComplaint = "complaint",
         .deadAir = "dead air",
         .overtalk = "overtalk",
-        .noCallOpen = "Choose a call from the queue on the left.",
+        .noCallOpen =
+            "Choose a call from the queue on the left: ↑/↓ choose, Enter opens, ? shows all keys.",
         .play = "Play",
         .pause = "Pause",
         .loadingAudio = "Loading audio…",
@@ -97,8 +114,9 @@ const UiText& uiText(scoring::Language language) {
         .speakerAgent = "Agent",
         .speakerCustomer = "Customer",
         .noTranscript = "This call has no transcript.",
-        .keysHelp = "Space play/pause   ←/→ skip 5 s   [ ] speed   S skip silence   A/C solo   "
-                    "L loop   Ctrl+Enter submit",
+        .keysHelp =
+            "Space play   N next mark   ↑/↓ item   1/2/3 answer   M note   Ctrl+Enter submit   "
+            "? all keys",
         .speed = "Speed",
         .skipSilence = "Skip silence",
         .soloBoth = "Both",
@@ -110,6 +128,22 @@ const UiText& uiText(scoring::Language language) {
         .audioFailed = "Cannot play the recording",
         .points = "points",
         .occurrences = "times",
+        .annotationsTitle = "Notes",
+        .noAnnotations = "Press M to note the moment at the playhead.",
+        .newNote = "New note",
+        .noteHint = "type a note: Enter saves, Esc cancels",
+        .commentHint = "comment: Enter keeps, Esc cancels",
+        .keysTitle = "Keyboard shortcuts",
+        .keysClose = "Esc, ? or F1 closes",
+        .phraseHit = "phrase",
+        .note = "note",
+        .noMoreMarks = "no more marks that way",
+        .allAnswered = "All answered: Ctrl+Enter submits",
+        .notesFinal = "Submitted: the notes are final",
+        .deleteNote = "delete",
+        .editNote = "edit",
+        .item = "item",
+        .keyboardHere = "keyboard here",
     };
     return language == scoring::Language::Zh ? zh : en;
 }

@@ -59,6 +59,22 @@ struct UiText {
     const char* audioFailed;
     const char* points;
     const char* occurrences;
+    const char* annotationsTitle;
+    const char* noAnnotations;
+    const char* newNote;
+    const char* noteHint;
+    const char* commentHint;
+    const char* keysTitle;
+    const char* keysClose;
+    const char* phraseHit;
+    const char* note;
+    const char* noMoreMarks;
+    const char* allAnswered;
+    const char* notesFinal;
+    const char* deleteNote;
+    const char* editNote;
+    const char* item;
+    const char* keyboardHere;
 };
 
 [[nodiscard]] const UiText& uiText(scoring::Language language);

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "app/station/panels.hpp"
+#include "app/station/shortcuts.hpp"
 #include "tests/app/station/imgui_harness.hpp"
 
 namespace callqc::station {
@@ -38,6 +39,16 @@ struct RecordingReviewActions final : ReviewActions {
     void toggleSkipSilence() override { ++skipToggles; }
     void setSolo(int party) override { soloSetTo = party; }
     void cycleLoop() override { ++loopCycles; }
+    std::optional<std::size_t> focused;
+    std::vector<std::string> edits;
+    std::optional<bool> finished;
+    std::optional<std::int64_t> editedNote;
+    std::optional<std::int64_t> deletedNote;
+    void focusItem(std::size_t index) override { focused = index; }
+    void editText(const std::string& text) override { edits.push_back(text); }
+    void finishEdit(bool keep) override { finished = keep; }
+    void editAnnotation(std::int64_t id) override { editedNote = id; }
+    void deleteAnnotation(std::int64_t id) override { deletedNote = id; }
 };
 
 std::vector<storage::QueueRow> twoRows() {
@@ -72,7 +83,9 @@ std::optional<float> clickDownUntil(ImGuiHarness& ui, Body body, Asked asked, fl
 TEST(QueuePanel, clickingTheTopRowOpensTheFirstCall) {
     ImGuiHarness ui;
     const auto rows = twoRows();
-    QueueState state{&rows, std::nullopt, "qc1", ""};
+    QueueState state;
+    state.rows = &rows;
+    state.inspector = "qc1";
     RecordingQueueActions actions;
     const auto body = [&] {
         drawQueuePanel(state, actions, uiText(scoring::Language::En));
@@ -215,6 +228,131 @@ TEST_F(ReviewPanelTest, readOnlyScorecardAsksForNothing) {
     };
     EXPECT_TRUE(clickThrough(false));
     EXPECT_FALSE(clickThrough(true));
+}
+
+TEST_F(ReviewPanelTest, notesAreListedAndClickingOneSeeksToIt) {
+    ImGuiHarness ui;
+    RecordingReviewActions actions;
+    storage::AnnotationRecord note;
+    note.id = 7;
+    note.startSec = 12.5;
+    note.note = "cut off";
+    note.itemId = "2.3";
+    const std::vector<storage::AnnotationRecord> notes{note};
+    m_state.annotations = &notes;
+    const auto body = [&] {
+        drawReviewPanel(m_state, actions, uiText(scoring::Language::En));
+    };
+    const auto y = clickDownUntil(
+        ui, body, [&] { return actions.seekedTo && *actions.seekedTo == 12.5; }, 120, 240, 800);
+    ASSERT_TRUE(y) << "no note row seeks to 12.5 s";
+    EXPECT_FALSE(actions.deletedNote);
+}
+
+TEST_F(ReviewPanelTest, clickingAnItemGivesItTheKeyboard) {
+    ImGuiHarness ui;
+    RecordingReviewActions actions;
+    m_state.focusedItem = 0;
+    const auto body = [&] {
+        drawReviewPanel(m_state, actions, uiText(scoring::Language::En));
+    };
+    ASSERT_TRUE(clickDownUntil(
+        ui, body, [&] { return actions.focused.has_value(); }, 1200, 240, 800));
+    EXPECT_GT(*actions.focused, 0u);
+}
+
+TEST_F(ReviewPanelTest, theCommentFieldTakesTheKeyboardAndReportsTyping) {
+    ImGuiHarness ui;
+    RecordingReviewActions actions;
+    InlineEdit edit;
+    edit.kind = InlineEdit::Kind::Comment;
+    edit.itemId = "1.2";
+    m_state.focusedItem = 1;
+    m_state.edit = &edit;
+    const auto body = [&] {
+        drawReviewPanel(m_state, actions, uiText(scoring::Language::En));
+        edit.focusNow = false;
+    };
+    ui.frame(body);
+    ui.frame(body);
+    for (const char c : std::string("ok")) {
+        ImGui::GetIO().AddInputCharacter(static_cast<unsigned>(c));
+        ui.frame(body);
+    }
+    ASSERT_FALSE(actions.edits.empty()) << "typing did not reach the field";
+    EXPECT_EQ(actions.edits.back(), "ok");
+    EXPECT_FALSE(actions.finished);
+    ui.press(body, tests::glfw::kEscape);
+    ASSERT_TRUE(actions.finished);
+    EXPECT_FALSE(*actions.finished) << "Esc does not keep the text";
+}
+
+TEST(ShortcutOverlay, listsEveryKeyAndWhatItDoes) {
+    for (const auto language : {scoring::Language::En, scoring::Language::Zh}) {
+        ImGuiHarness ui;
+        const auto& text = uiText(language);
+        std::string shown;
+        // ImGui's log ends with the window it started in, so the list is logged on its own;
+        // the overlay is this list in a window of its own.
+        const auto body = [&] {
+            ImGui::LogToBuffer();
+            drawShortcutList(text);
+            shown = GImGui->LogBuffer.c_str();
+            ImGui::LogFinish();
+        };
+        ui.frame(body);
+        const bool zh = language == scoring::Language::Zh;
+        for (const auto& group : helpGroups()) {
+            EXPECT_NE(shown.find(zh ? group.zh : group.en), std::string::npos);
+            for (const auto& row : group.rows) {
+                EXPECT_NE(shown.find(zh ? row.keysZh : row.keysEn), std::string::npos)
+                    << (zh ? row.keysZh : row.keysEn);
+                EXPECT_NE(shown.find(zh ? row.zh : row.en), std::string::npos)
+                    << (zh ? row.zh : row.en);
+            }
+        }
+    }
+    // Every bound command is on the overlay.
+    for (const auto& binding : bindings()) {
+        bool listed = false;
+        for (const auto& group : helpGroups()) {
+            for (const auto& row : group.rows) {
+                listed = listed || std::find(row.commands.begin(), row.commands.end(),
+                                             binding.command) != row.commands.end();
+            }
+        }
+        EXPECT_TRUE(listed) << chordName(binding.chord, scoring::Language::En)
+                            << " is bound but not on the overlay";
+    }
+}
+
+TEST(ShortcutOverlay, itsCloseButtonClosesIt) {
+    ImGuiHarness ui;
+    ui.wrapInWindow(false);
+    bool open = true;
+    const auto body = [&] {
+        open = drawShortcutOverlay(uiText(scoring::Language::En)) && open;
+    };
+    for (int i = 0; i < 3; ++i) {
+        ui.frame(body); // an auto-sized window measures itself first
+    }
+    const ImGuiWindow* overlay = ImGuiHarness::findWindow("##shortcuts");
+    ASSERT_NE(overlay, nullptr);
+    const auto at = ui.find(body, ImGuiHarness::idOf(overlay, {}, "Esc"), overlay->Pos,
+                            ImVec2(overlay->Pos.x + overlay->Size.x, overlay->Pos.y + 60), 3);
+    ASSERT_TRUE(at);
+    ui.click(body, *at);
+    EXPECT_FALSE(open);
+}
+
+TEST(Shortcuts, tooltipsNameTheBoundKeys) {
+    EXPECT_EQ(keysFor(Command::Pass, scoring::Language::En), "P");
+    EXPECT_EQ(keysFor(Command::NotApplicable, scoring::Language::En), "X");
+    EXPECT_EQ(keysFor(Command::NextItem, scoring::Language::En), "↓ / J");
+    EXPECT_EQ(keysFor(Command::Submit, scoring::Language::En), "Ctrl+Enter");
+    EXPECT_EQ(keysFor(Command::TogglePlay, scoring::Language::Zh), "空格");
+    EXPECT_EQ(keysFor(Command::Help, scoring::Language::En), "? / F1");
+    EXPECT_EQ(withKeys("Submit", Command::Submit, scoring::Language::En), "Submit  (Ctrl+Enter)");
 }
 
 TEST(PeakColumns, coverTheWholeCallAtAnyWidth) {
