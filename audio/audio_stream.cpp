@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <limits>
@@ -394,6 +395,8 @@ private:
     /// keeps those between m_discardUntil and m_limit for read().
     void commitPacket(std::int64_t expected);
     /// Sets the resampler up for the frame's format and layout; false if it cannot convert.
+    /// Appends `frame` without the resampler when its format is a common one; false if not.
+    bool appendCommonFormat(const AVFrame& frame);
     bool configureResampler(const AVFrame& frame);
     void finishStream(int readResult);
     void noteRejected(const AVPacket& packet, std::int64_t atSample);
@@ -758,8 +761,16 @@ void LibavStream::appendFrame(const AVFrame& frame) {
     if (frame.nb_samples <= 0) {
         return;
     }
-    if ((frame.sample_rate > 0 && frame.sample_rate != m_info.sampleRateHz) ||
-        !configureResampler(frame)) {
+    if (frame.sample_rate > 0 && frame.sample_rate != m_info.sampleRateHz) {
+        appendSilence(frame.nb_samples);
+        ++m_foreignFrames;
+        return;
+    }
+    if (m_info.channels <= 2 && frame.ch_layout.nb_channels == m_info.channels &&
+        appendCommonFormat(frame)) {
+        return;
+    }
+    if (!configureResampler(frame)) {
         appendSilence(frame.nb_samples);
         ++m_foreignFrames;
         return;
@@ -773,6 +784,51 @@ void LibavStream::appendFrame(const AVFrame& frame) {
         m_swr.get(), reinterpret_cast<std::uint8_t**>(const_cast<float**>(planes)), capacity,
         const_cast<const std::uint8_t**>(frame.extended_data), frame.nb_samples);
     m_packetFrames += got > 0 ? static_cast<std::size_t>(got) : 0;
+}
+
+bool LibavStream::appendCommonFormat(const AVFrame& frame) {
+    // The formats telephony decoders produce (mp3float and aac: planar float; opus and amrnb:
+    // packed float; PCM and G.711: 16-bit) are converted here directly, which is several times
+    // cheaper than a resampler pass that changes nothing but the layout.
+    const auto format = static_cast<AVSampleFormat>(frame.format);
+    if (format != AV_SAMPLE_FMT_FLTP && format != AV_SAMPLE_FMT_FLT &&
+        format != AV_SAMPLE_FMT_S16 && format != AV_SAMPLE_FMT_S16P) {
+        return false;
+    }
+    const auto n = static_cast<std::size_t>(frame.nb_samples);
+    const auto channels = static_cast<std::size_t>(m_info.channels);
+    float* const* planes = reserve(n);
+    for (std::size_t c = 0; c < channels; ++c) {
+        float* out = planes[c];
+        switch (format) {
+        case AV_SAMPLE_FMT_FLTP:
+            std::memcpy(out, frame.extended_data[c], n * sizeof(float));
+            break;
+        case AV_SAMPLE_FMT_FLT: {
+            const auto* in = reinterpret_cast<const float*>(frame.extended_data[0]);
+            for (std::size_t i = 0; i < n; ++i) {
+                out[i] = in[i * channels + c];
+            }
+            break;
+        }
+        case AV_SAMPLE_FMT_S16P: {
+            const auto* in = reinterpret_cast<const std::int16_t*>(frame.extended_data[c]);
+            for (std::size_t i = 0; i < n; ++i) {
+                out[i] = static_cast<float>(in[i]) * (1.0f / 32768.0f);
+            }
+            break;
+        }
+        default: { // AV_SAMPLE_FMT_S16
+            const auto* in = reinterpret_cast<const std::int16_t*>(frame.extended_data[0]);
+            for (std::size_t i = 0; i < n; ++i) {
+                out[i] = static_cast<float>(in[i * channels + c]) * (1.0f / 32768.0f);
+            }
+            break;
+        }
+        }
+    }
+    m_packetFrames += n;
+    return true;
 }
 
 bool LibavStream::configureResampler(const AVFrame& frame) {

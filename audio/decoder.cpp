@@ -19,6 +19,16 @@ tl::expected<DecodedAudio, AudioError> decodeFile(const std::filesystem::path& p
     out.container = info.container;
     out.pcm.sampleRateHz = info.sampleRateHz;
     out.pcm.channels.assign(static_cast<std::size_t>(info.channels), {});
+    // Room for what the header claims (plus a little), so growing the buffer rarely copies it;
+    // a lying header only costs a reallocation or some slack.
+    constexpr double kMaxReserveSec = 6.0 * 3600.0;
+    if (info.headerDurationSec > 0 && info.headerDurationSec < kMaxReserveSec) {
+        const auto expected =
+            static_cast<std::size_t>(info.headerDurationSec * 1.02 * info.sampleRateHz) + 65536;
+        for (auto& channel : out.pcm.channels) {
+            channel.reserve(expected);
+        }
+    }
     std::vector<float*> planes(out.pcm.channels.size());
     constexpr std::size_t kChunkFrames = 16384;
     for (;;) {
