@@ -120,6 +120,25 @@ using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
 using SwrPtr = std::unique_ptr<SwrContext, SwrDeleter>;
 using FifoPtr = std::unique_ptr<AVAudioFifo, FifoDeleter>;
 
+/// Calls `feed(planes, frames)` with consecutive chunks of `pcm` as planar byte pointers (as
+/// libswresample takes them), stopping at the first failure.
+template <class Feed>
+tl::expected<void, AudioError> feedInChunks(const PcmBuffer& pcm, Feed&& feed) {
+    constexpr std::size_t kChunkFrames = 4096;
+    const std::size_t total = pcm.frames();
+    std::vector<const std::uint8_t*> planes(pcm.channels.size());
+    for (std::size_t pos = 0; pos < total; pos += kChunkFrames) {
+        const std::size_t count = std::min(kChunkFrames, total - pos);
+        for (std::size_t ch = 0; ch < planes.size(); ++ch) {
+            planes[ch] = reinterpret_cast<const std::uint8_t*>(pcm.channels[ch].data() + pos);
+        }
+        if (auto fed = feed(planes.data(), static_cast<int>(count)); !fed) {
+            return fed;
+        }
+    }
+    return {};
+}
+
 /// An AVChannelLayout that is uninitialised when it goes out of scope.
 class ChannelLayout {
 public:
@@ -779,20 +798,12 @@ tl::expected<void, AudioError> FileEncoder::run() {
         return written;
     }
 
-    constexpr std::size_t kChunkFrames = 4096;
-    const std::size_t total = m_pcm.frames();
-    std::vector<const std::uint8_t*> planes(m_pcm.channels.size());
-    for (std::size_t pos = 0; pos < total; pos += kChunkFrames) {
-        const std::size_t count = std::min(kChunkFrames, total - pos);
-        for (std::size_t ch = 0; ch < planes.size(); ++ch) {
-            planes[ch] = reinterpret_cast<const std::uint8_t*>(m_pcm.channels[ch].data() + pos);
-        }
-        if (auto queued = convertAndQueue(planes.data(), static_cast<int>(count)); !queued) {
-            return queued;
-        }
-        if (auto drained = drainFifo(false); !drained) {
-            return drained;
-        }
+    auto fed = feedInChunks(m_pcm, [this](const std::uint8_t** planes, int count) {
+        auto queued = convertAndQueue(planes, count);
+        return queued ? drainFifo(false) : queued;
+    });
+    if (!fed) {
+        return fed;
     }
     if (auto flushed = convertAndQueue(nullptr, 0); !flushed) {
         return flushed;
@@ -1003,20 +1014,12 @@ tl::expected<void, AudioError> AmrFileEncoder::run() {
     }
     m_out.write("#!AMR\n", 6);
 
-    constexpr std::size_t kChunkFrames = 4096;
-    const std::size_t total = m_pcm.frames();
-    std::vector<const std::uint8_t*> planes(m_pcm.channels.size());
-    for (std::size_t pos = 0; pos < total; pos += kChunkFrames) {
-        const std::size_t count = std::min(kChunkFrames, total - pos);
-        for (std::size_t ch = 0; ch < planes.size(); ++ch) {
-            planes[ch] = reinterpret_cast<const std::uint8_t*>(m_pcm.channels[ch].data() + pos);
-        }
-        if (auto converted = convert(planes.data(), static_cast<int>(count)); !converted) {
-            return converted;
-        }
-        if (auto encoded = encodeWholeFrames(false); !encoded) {
-            return encoded;
-        }
+    auto fed = feedInChunks(m_pcm, [this](const std::uint8_t** planes, int count) {
+        auto converted = convert(planes, count);
+        return converted ? encodeWholeFrames(false) : converted;
+    });
+    if (!fed) {
+        return fed;
     }
     if (auto flushed = convert(nullptr, 0); !flushed) {
         return flushed;
