@@ -83,8 +83,12 @@ public:
             std::string line;
             for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
                 const auto* text = sqlite3_column_text(stmt, c);
-                line +=
-                    (c ? "|" : "") + std::string(text ? reinterpret_cast<const char*>(text) : "");
+                if (c > 0) {
+                    line += '|';
+                }
+                if (text != nullptr) {
+                    line += reinterpret_cast<const char*>(text);
+                }
             }
             out.push_back(line);
         }
