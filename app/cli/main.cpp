@@ -212,6 +212,15 @@ int main(int argc, char** argv) {
         ->add_option("--batch", importOptions.rowsPerTransaction,
                      "calls written per transaction (default: 32)")
         ->check(CLI::Range(1, 10000));
+    std::string importAgentChannel = "left";
+    import
+        ->add_option("--agent-channel", importAgentChannel,
+                     "which channel of stereo recordings is the agent (default: left)")
+        ->check(CLI::IsMember({"left", "right"}));
+    import->add_option("--dead-air-sec", importOptions.analysis.deadAirMinSec,
+                       "both parties silent at least this long is dead air (default: 5)");
+    import->add_option("--overtalk-sec", importOptions.analysis.overtalkMinSec,
+                       "both speaking at least this long is overtalk (default: 0.5)");
     addCommon(import);
 
     auto* sample = app.add_subcommand(
@@ -332,6 +341,7 @@ int main(int argc, char** argv) {
 
     if (import->parsed()) {
         importOptions.columnsFile = importColumns;
+        importOptions.analysis.agentChannel = importAgentChannel == "right" ? 1 : 0;
         importOptions.recordingRoots.assign(importRoots.begin(), importRoots.end());
         auto db = callqc::storage::Database::open(dbPath);
         if (!db) {

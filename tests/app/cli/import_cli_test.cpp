@@ -213,6 +213,39 @@ TEST_F(ImportCli, columnsAndTimezoneOptions) {
               (std::vector<std::string>{"2026-11-25 01:13:05|0099"}));
 }
 
+TEST_F(ImportCli, agentChannelAndThresholdsAreOptions) {
+    // Left channel speaks 0.5–2.5 s, right 4.0–5.0 s; 1.5 s of silence between them.
+    const auto day = m_dir / "stereo";
+    fs::create_directories(day);
+    auto pcm = callqc::tests::silence(2, 6.0);
+    callqc::tests::addTone(pcm, 0, 0.5, 2.5);
+    callqc::tests::addTone(pcm, 1, 4.0, 5.0);
+    callqc::tests::writeWav16(day / "s.wav", pcm);
+    std::ofstream(day / "metadata.csv") << "call_id,file,start_time,agent_id\n"
+                                           "S1,s.wav,2026-11-25 09:00:00,0001\n";
+    const auto speech = [](const fs::path& db) {
+        return Reader(db).rows("SELECT round(agent_speech_sec, 1), round(customer_speech_sec, 1), "
+                               "dead_air FROM audio_profiles");
+    };
+    const auto left = m_dir / "left.db";
+    ASSERT_EQ(callqc::tests::runCli(
+                  fmt::format("import '{}' --db '{}'", day.string(), left.string()), m_dir)
+                  .exitCode,
+              0);
+    const auto right = m_dir / "right.db";
+    auto run = callqc::tests::runCli(
+        fmt::format("import '{}' --db '{}' --agent-channel right --dead-air-sec 1", day.string(),
+                    right.string()),
+        m_dir);
+    ASSERT_EQ(run.exitCode, 0) << run.err;
+    const auto l = speech(left);
+    const auto r = speech(right);
+    ASSERT_TRUE(l && r && l->size() == 1 && r->size() == 1);
+    EXPECT_EQ(l->front(), "2.0|1.0|[]");
+    EXPECT_EQ(r->front().substr(0, 8), "1.0|2.0|");
+    EXPECT_NE(r->front().find("[[2."), std::string::npos) << r->front();
+}
+
 TEST_F(ImportCli, killedAtAnyMomentThenRerunEndsWithTheRowsOfACleanRun) {
     const auto cleanDb = m_dir / "clean.db";
     const auto started = std::chrono::steady_clock::now();
