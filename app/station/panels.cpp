@@ -270,6 +270,9 @@ void drawTransport(const ReviewState& state, ReviewActions& actions, const UiTex
     keysTooltip(loopLabel.c_str(), Command::Loop, text);
     ImGui::EndDisabled();
 
+    if (!state.integrityWarning.empty()) {
+        ImGui::TextColored(kCriticalText, "%s", state.integrityWarning.c_str());
+    }
     if (!state.audioError.empty()) {
         ImGui::TextColored(kWarnText, "%s: %s", text.audioFailed, state.audioError.c_str());
     } else if (!state.audioReady) {

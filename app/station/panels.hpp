@@ -51,6 +51,8 @@ struct ReviewState {
     double positionSec = 0;
     std::string outputName;
     std::string audioError; ///< why the recording cannot play (empty when it can)
+    /// The recording on disk is not what was imported (or cannot be read to check); empty if fine.
+    std::string integrityWarning;
     double speed = 1.0;
     bool skipSilence = false;
     int solo = -1;                       ///< -1 both parties, 0 agent only, 1 customer only

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <imgui.h>
 
+#include "app/core/file_hash.hpp"
+
 namespace callqc::station {
 namespace {
 constexpr auto kAutosaveDelay = std::chrono::milliseconds(1500);
@@ -103,6 +105,17 @@ void StationApp::openCall(std::int64_t recordingId) {
     m_hint.clear();
     m_edit.reset();
     m_player.open(m_call->recording.filePath, m_call->seekIndex);
+    m_integrityWarning.clear();
+    m_integrityChecks.push_back(
+        {recordingId,
+         std::async(std::launch::async, [path = m_call->recording.filePath,
+                                         expected = m_call->recording.sha256, text = m_text]() {
+             auto hash = core::sha256File(path);
+             if (!hash) {
+                 return fmt::format("{} ({})", text->recordingUnreadable, hash.error());
+             }
+             return *hash == expected ? std::string() : std::string(text->recordingChanged);
+         })});
     if (m_player.skipSilence()) {
         m_player.setSkipSilence(true, deadAirOf(*m_call));
     }
@@ -121,6 +134,17 @@ void StationApp::openCall(std::int64_t recordingId) {
 }
 
 void StationApp::update() {
+    for (auto it = m_integrityChecks.begin(); it != m_integrityChecks.end();) {
+        if (it->problem.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+            ++it;
+            continue;
+        }
+        std::string problem = it->problem.get();
+        if (m_call && m_call->recording.id == it->recordingId) {
+            m_integrityWarning = std::move(problem);
+        }
+        it = m_integrityChecks.erase(it);
+    }
     if (m_dirtySince && std::chrono::steady_clock::now() - *m_dirtySince > kAutosaveDelay) {
         saveDraftNow();
     }
@@ -830,6 +854,7 @@ void StationApp::draw() {
     ReviewState review;
     review.call = m_call ? &*m_call : nullptr;
     review.audioReady = audioReady();
+    review.integrityWarning = m_integrityWarning;
     review.audioError = m_player.state() == audio::Player::State::Failed ? m_player.error() : "";
     review.playing = m_player.playing();
     review.positionSec = m_player.positionSec();
@@ -934,7 +959,9 @@ std::string StationApp::allText() const {
                           t.loopSetA,
                           t.loopSetB,
                           t.loopClear,
-                          t.audioFailed}) {
+                          t.audioFailed,
+                          t.recordingChanged,
+                          t.recordingUnreadable}) {
         text += s;
     }
     for (const auto& section : m_session.checklist().sections) {

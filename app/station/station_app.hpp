@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,6 +55,9 @@ public:
         return m_player.state() == audio::Player::State::Ready;
     }
     [[nodiscard]] const audio::Player& player() const { return m_player; }
+    /// Why the open call's recording is not trusted (changed since import, unreadable), or empty.
+    [[nodiscard]] const std::string& integrityWarning() const { return m_integrityWarning; }
+    [[nodiscard]] bool integrityChecksPending() const { return !m_integrityChecks.empty(); }
     /// True while something on screen moves by itself (playback, audio loading), so the window
     /// must keep redrawing; otherwise it may sleep until the next event.
     [[nodiscard]] bool animating() const {
@@ -116,6 +120,14 @@ private:
     scoring::ScoreResult m_score;
     std::vector<storage::AnnotationRecord> m_annotations;
     std::string m_message;
+    /// Background re-hashes of opened recordings against their import-time SHA-256, polled in
+    /// update(); several may run when calls are opened in quick succession.
+    struct IntegrityCheck {
+        std::int64_t recordingId = 0;
+        std::future<std::string> problem; ///< empty: the file is what was imported
+    };
+    std::vector<IntegrityCheck> m_integrityChecks;
+    std::string m_integrityWarning; ///< for the open call
     std::string m_hint;
     std::optional<double> m_loopA;
     std::optional<std::chrono::steady_clock::time_point> m_dirtySince;

@@ -54,6 +54,8 @@ const UiText& uiText(scoring::Language language) {
         .loopSetB = "循环终点 B",
         .loopClear = "取消循环",
         .audioFailed = "无法播放录音",
+        .recordingChanged = "警告：录音文件自导入后已被修改或替换，听到的内容可能不是导入时的录音",
+        .recordingUnreadable = "警告：无法校验录音文件",
         .points = "分数",
         .occurrences = "次数",
         .annotationsTitle = "标注",
@@ -126,6 +128,9 @@ const UiText& uiText(scoring::Language language) {
         .loopSetB = "Loop to B",
         .loopClear = "Clear loop",
         .audioFailed = "Cannot play the recording",
+        .recordingChanged = "Warning: the recording file has changed since it was imported; what "
+                            "you hear may not be what was imported",
+        .recordingUnreadable = "Warning: cannot check the recording file",
         .points = "points",
         .occurrences = "times",
         .annotationsTitle = "Notes",

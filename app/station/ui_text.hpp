@@ -57,6 +57,8 @@ struct UiText {
     const char* loopSetB;
     const char* loopClear;
     const char* audioFailed;
+    const char* recordingChanged;
+    const char* recordingUnreadable;
     const char* points;
     const char* occurrences;
     const char* annotationsTitle;

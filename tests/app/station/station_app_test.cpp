@@ -61,6 +61,33 @@ TEST_F(StationAppTest, opensACallWithAudioAndSuggestions) {
     app.togglePlay();
 }
 
+TEST_F(StationAppTest, aRecordingChangedSinceImportIsFlaggedWhenOpened) {
+    auto app = makeApp("qc-integrity");
+    const auto first = app.queue()[0].recordingId;
+    const auto second = app.queue()[1].recordingId;
+    app.openCall(first);
+    ASSERT_TRUE(app.call());
+    for (int i = 0; i < 500 && app.integrityChecksPending(); ++i) {
+        app.update();
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    EXPECT_EQ(app.integrityWarning(), "") << "an untouched file is what was imported";
+
+    // Someone replaces the file's content after import.
+    const std::filesystem::path file = app.call()->recording.filePath;
+    auto bytes = tests::readBytes(file);
+    bytes.back() = static_cast<std::uint8_t>(bytes.back() ^ 0x5a);
+    tests::writeBytes(file, bytes);
+    app.openCall(second);
+    app.openCall(first);
+    for (int i = 0; i < 500 && app.integrityChecksPending(); ++i) {
+        app.update();
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    EXPECT_NE(app.integrityWarning().find("changed since it was imported"), std::string::npos)
+        << app.integrityWarning();
+}
+
 TEST_F(StationAppTest, submittingStoresTheEvaluationAndOpensTheNextCall) {
     auto app = makeApp("qc-submit");
     const auto first = app.queue()[0].recordingId;
