@@ -111,17 +111,7 @@ Result<std::vector<AnnotationRecord>> annotationsFor(Database& db, std::int64_t 
         return tl::unexpected(stmt.error());
     }
     stmt->bindAll(recordingId, inspector);
-    std::vector<AnnotationRecord> out;
-    while (true) {
-        auto row = stmt->step();
-        if (!row) {
-            return tl::unexpected(row.error());
-        }
-        if (!*row) {
-            return out;
-        }
-        out.push_back(readAnnotation(*stmt));
-    }
+    return collect<AnnotationRecord>(*stmt, readAnnotation);
 }
 
 } // namespace callqc::storage

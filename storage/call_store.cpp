@@ -174,17 +174,7 @@ Result<std::vector<RecordingRecord>> recordingsOn(Database& db, const std::strin
         return tl::unexpected(stmt.error());
     }
     stmt->bindAll(callDate);
-    std::vector<RecordingRecord> out;
-    while (true) {
-        auto row = stmt->step();
-        if (!row) {
-            return tl::unexpected(row.error());
-        }
-        if (!*row) {
-            return out;
-        }
-        out.push_back(readRecording(*stmt));
-    }
+    return collect<RecordingRecord>(*stmt, readRecording);
 }
 
 Result<RecordingRecord> recordingById(Database& db, std::int64_t id) {
@@ -244,17 +234,9 @@ Result<std::vector<SegmentRecord>> segmentsFor(Database& db, std::int64_t record
         return tl::unexpected(stmt.error());
     }
     stmt->bindAll(recordingId);
-    std::vector<SegmentRecord> out;
-    while (true) {
-        auto row = stmt->step();
-        if (!row) {
-            return tl::unexpected(row.error());
-        }
-        if (!*row) {
-            return out;
-        }
-        out.push_back({stmt->getText(0), stmt->getDouble(1), stmt->getDouble(2), stmt->getText(3)});
-    }
+    return collect<SegmentRecord>(*stmt, [](const Statement& s) {
+        return SegmentRecord{s.getText(0), s.getDouble(1), s.getDouble(2), s.getText(3)};
+    });
 }
 
 } // namespace callqc::storage

@@ -144,4 +144,19 @@ private:
     std::filesystem::path m_path;
 };
 
+/// Steps `stmt` through its remaining rows and returns `read(stmt)` of each, in order.
+template <typename T, typename Read> Result<std::vector<T>> collect(Statement& stmt, Read&& read) {
+    std::vector<T> out;
+    while (true) {
+        auto row = stmt.step();
+        if (!row) {
+            return tl::unexpected(row.error());
+        }
+        if (!*row) {
+            return out;
+        }
+        out.push_back(read(stmt));
+    }
+}
+
 } // namespace callqc::storage

@@ -5,20 +5,6 @@
 namespace callqc::storage {
 namespace {
 
-template <typename T, typename Read> Result<std::vector<T>> collect(Statement& stmt, Read&& read) {
-    std::vector<T> out;
-    while (true) {
-        auto row = stmt.step();
-        if (!row) {
-            return tl::unexpected(row.error());
-        }
-        if (!*row) {
-            return out;
-        }
-        out.push_back(read(stmt));
-    }
-}
-
 ChecklistRecord readChecklist(const Statement& s) {
     return {s.getInt(0),  s.getText(1), static_cast<int>(s.getInt(2)),
             s.getText(3), s.getText(4), s.getText(5)};

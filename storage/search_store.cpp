@@ -397,16 +397,11 @@ Result<Plan> planFor(Database& db, const SearchCriteria& c) {
             return tl::unexpected(stmt.error());
         }
         stmt->bindAll(c.agent, c.team);
-        while (true) {
-            auto row = stmt->step();
-            if (!row) {
-                return tl::unexpected(row.error());
-            }
-            if (!*row) {
-                break;
-            }
-            plan.agentIds.push_back(stmt->getInt(0));
+        auto ids = collect<std::int64_t>(*stmt, [](const Statement& s) { return s.getInt(0); });
+        if (!ids) {
+            return tl::unexpected(ids.error());
         }
+        plan.agentIds = std::move(*ids);
         plan.agentsKnown = true;
     }
     const auto textChars = c.text ? charCount(*c.text) : 0;
@@ -557,16 +552,11 @@ Result<SearchPage> searchRecordings(Database& db, const SearchCriteria& criteria
         return tl::unexpected(stmt.error());
     }
     bindParams(*stmt, bound);
-    while (true) {
-        auto row = stmt->step();
-        if (!row) {
-            return tl::unexpected(row.error());
-        }
-        if (!*row) {
-            break;
-        }
-        out.rows.push_back(readRow(*stmt));
+    auto rows = collect<SearchRow>(*stmt, readRow);
+    if (!rows) {
+        return tl::unexpected(rows.error());
     }
+    out.rows = std::move(*rows);
     if (out.rows.size() > static_cast<std::size_t>(page.limit)) {
         out.rows.pop_back();
         out.nextKey = out.rows.back().sortKey;
@@ -704,18 +694,10 @@ Result<std::vector<RecordingFile>> recordingFiles(Database& db,
         return tl::unexpected(stmt.error());
     }
     stmt->bindAll(callDate);
-    std::vector<RecordingFile> out;
-    while (true) {
-        auto row = stmt->step();
-        if (!row) {
-            return tl::unexpected(row.error());
-        }
-        if (!*row) {
-            return out;
-        }
-        out.push_back({stmt->getInt(0), stmt->getText(1), stmt->getText(2), stmt->getText(3),
-                       stmt->getInt(4), stmt->getText(5)});
-    }
+    return collect<RecordingFile>(*stmt, [](const Statement& s) {
+        return RecordingFile{s.getInt(0),  s.getText(1), s.getText(2),
+                             s.getText(3), s.getInt(4),  s.getText(5)};
+    });
 }
 
 } // namespace callqc::storage
