@@ -49,6 +49,10 @@ tl::expected<DecodedAudio, AudioError> decodeFile(const std::filesystem::path& p
             break;
         }
     }
+    if (out.pcm.frames() == 0) {
+        return tl::unexpected(
+            AudioError{AudioError::Kind::Corrupt, path.string() + ": no audio could be decoded"});
+    }
     out.warnings = stream.warnings();
     out.seekIndex = stream.gatheredIndex();
     return out;
