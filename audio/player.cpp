@@ -60,6 +60,12 @@ void Player::open(StreamOpener opener) {
         [this, opener = std::move(opener)]() mutable { decoderMain(std::move(opener)); });
 }
 
+void Player::setSink(std::unique_ptr<AudioSink> sink) {
+    assert(sink);
+    close();
+    m_sink = std::move(sink);
+}
+
 void Player::close() {
     m_running = false;
     if (m_thread.joinable()) {

@@ -52,6 +52,8 @@ public:
     void open(StreamOpener opener);
     /// Stops playback and the decoder thread.
     void close();
+    /// Plays to another output from now on. Closes the open call first (open it again to go on).
+    void setSink(std::unique_ptr<AudioSink> sink);
 
     [[nodiscard]] State state() const { return m_state.load(std::memory_order_acquire); }
     /// Why the last open failed (empty otherwise).

@@ -1,7 +1,10 @@
 // The workstation's platform layer: the only file that knows GLFW and OpenGL.
 
+#include <algorithm>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -15,6 +18,7 @@
 #include "app/core/session.hpp"
 #include "app/station/fonts.hpp"
 #include "app/station/portaudio_sink.hpp"
+#include "app/station/settings.hpp"
 #include "app/station/station_app.hpp"
 
 namespace {
@@ -27,31 +31,111 @@ bool writeScreenshot(const std::string& path, int width, int height) {
     return stbi_write_png(path.c_str(), width, height, 4, pixels.data(), width * 4) != 0;
 }
 
+/// Per-frame figures of a --bench-frames run, in milliseconds.
+struct FrameTimes {
+    std::vector<double> wall;
+    std::vector<double> uiThreadCpu; ///< the UI thread: ImGui, our drawing, GL command submission
+    std::vector<double> processCpu;  ///< every thread, llvmpipe's rasteriser threads included
+};
+
+double cpuMs(clockid_t clock) {
+    timespec t{};
+    clock_gettime(clock, &t);
+    return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+}
+
+double percentile(std::vector<double> values, double p) {
+    if (values.empty()) {
+        return 0;
+    }
+    std::sort(values.begin(), values.end());
+    const auto at = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+    return values[at];
+}
+
+void printFrameTimes(const std::string& screen, const FrameTimes& times, std::size_t rows) {
+    fmt::print("frames on {} ({} rows loaded): {} frames\n", screen, rows, times.wall.size());
+    fmt::print("  {:<26} {:>8} {:>8} {:>8}\n", "ms per frame", "median", "p95", "max");
+    const auto line = [](const char* name, const std::vector<double>& v) {
+        fmt::print("  {:<26} {:>8.2f} {:>8.2f} {:>8.2f}\n", name, percentile(v, 0.5),
+                   percentile(v, 0.95), percentile(v, 1.0));
+    };
+    line("CPU, UI thread", times.uiThreadCpu);
+    line("CPU, whole process", times.processCpu);
+    line("wall clock", times.wall);
+}
+
+std::optional<callqc::station::Screen> screenNamed(const std::string& name) {
+    using callqc::station::Screen;
+    if (name == "review") {
+        return Screen::Review;
+    }
+    if (name == "library") {
+        return Screen::Library;
+    }
+    if (name == "import") {
+        return Screen::Import;
+    }
+    if (name == "settings") {
+        return Screen::Settings;
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     CLI::App cli{"CallQC Station — the call-quality inspection workstation"};
     std::string dbPath = callqc::core::defaultDatabasePath().string();
     std::string inspector = std::getenv("USER") ? std::getenv("USER") : "inspector";
-    std::string language = "zh";
+    std::string language;
+    std::string settingsPath = callqc::station::defaultSettingsPath().string();
+    std::string screenName = "review";
+    std::string importFolder;
     int frames = 0;
+    int benchFrames = 0;
     std::string screenshot;
     bool openFirst = false;
+    double playAt = -1;
     bool noAudio = false;
     bool showKeys = false;
     int width = 1600;
     int height = 900;
     cli.add_option("--db", dbPath, "SQLite database (default: $CALLQC_DB or the per-user path)");
     cli.add_option("--inspector", inspector, "inspector whose queue to show");
-    cli.add_option("--lang", language, "zh or en")->check(CLI::IsMember({"zh", "en"}));
+    cli.add_option("--lang", language, "zh or en (default: the settings file's, else zh)")
+        ->check(CLI::IsMember({"zh", "en"}));
+    cli.add_option("--settings", settingsPath,
+                   "settings file (default: $XDG_CONFIG_HOME/callqc/station.toml)");
+    cli.add_option("--screen", screenName, "screen to start on: review, library, import, settings")
+        ->check(CLI::IsMember({"review", "library", "import", "settings"}));
+    cli.add_option("--import-folder", importFolder, "folder the Import screen starts in");
     cli.add_option("--frames", frames, "quit after this many frames (for tests)");
+    cli.add_option("--bench-frames", benchFrames,
+                   "draw this many frames as fast as possible, paging down the Library (or "
+                   "playing the call on Review), and print the time per frame");
     cli.add_option("--screenshot", screenshot, "write a PNG of the last frame here");
     cli.add_flag("--open-first", openFirst, "open the first call of the queue");
+    cli.add_option("--play-at", playAt, "with --open-first: start playing from this second");
     cli.add_flag("--no-audio", noAudio, "do not use the sound device");
     cli.add_flag("--show-keys", showKeys, "start with the keyboard shortcuts shown (as ? does)");
     cli.add_option("--size", width, "window width in pixels");
     CLI11_PARSE(cli, argc, argv);
     height = width * 9 / 16;
+
+    callqc::station::StationOptions options;
+    options.settingsPath = settingsPath;
+    if (auto loaded = callqc::station::loadSettings(settingsPath)) {
+        options.settings = *loaded;
+    } else {
+        options.settingsError = loaded.error() + " (the defaults are used until it is saved)";
+        fmt::print(stderr, "callqc-station: {}\n", options.settingsError);
+    }
+    if (!language.empty()) {
+        options.settings.language =
+            language == "en" ? callqc::scoring::Language::En : callqc::scoring::Language::Zh;
+    }
+    options.importFolder = importFolder;
 
     auto session = callqc::core::Session::open(dbPath, inspector);
     if (!session) {
@@ -79,11 +163,18 @@ int main(int argc, char** argv) {
         return 2;
     }
     glfwMakeContextCurrent(window);
-    glfwSwapInterval(1);
+    // A benchmark measures the frame's own cost, not the display's refresh.
+    glfwSwapInterval(benchFrames > 0 ? 0 : 1);
 
     std::unique_ptr<callqc::audio::AudioSink> sink;
     if (!noAudio) {
-        auto device = callqc::station::makePortAudioSink();
+        options.outputs.list = [] {
+            return callqc::station::portAudioOutputs();
+        };
+        options.outputs.open = [](const std::string& name) {
+            return callqc::station::makePortAudioSink(name);
+        };
+        auto device = callqc::station::makePortAudioSink(options.settings.outputDevice);
         if (device) {
             sink = std::move(*device);
         } else {
@@ -94,6 +185,9 @@ int main(int argc, char** argv) {
     if (!sink) {
         sink = callqc::audio::makeNullSink();
     }
+    options.wake = [] {
+        glfwPostEmptyEvent();
+    };
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
@@ -104,25 +198,42 @@ int main(int argc, char** argv) {
     glfwGetWindowContentScale(window, &xscale, &yscale);
     ImGui::GetStyle().ScaleAllSizes(xscale);
     {
-        callqc::station::StationApp app(std::move(*session), std::move(sink),
-                                        language == "zh" ? callqc::scoring::Language::Zh
-                                                         : callqc::scoring::Language::En);
-        callqc::station::loadFonts(app.allText(), 18.0f * xscale);
+        callqc::station::StationApp app(std::move(*session), std::move(sink), std::move(options));
         ImGui_ImplGlfw_InitForOpenGL(window, true);
         ImGui_ImplOpenGL3_Init("#version 330");
-        if (openFirst && !app.queue().empty()) {
-            app.openCall(app.queue().front().recordingId);
+        const auto screen = screenNamed(screenName).value_or(callqc::station::Screen::Review);
+        if (openFirst || benchFrames > 0 || screen != callqc::station::Screen::Review) {
+            // Test and benchmark runs start from a known state: the queue (and the library's
+            // first page) read, the first call open.
+            app.settle();
+            if (openFirst && !app.queue().empty()) {
+                app.openCall(app.queue().front().recordingId);
+                app.settle();
+                if (playAt >= 0 && app.call()) {
+                    app.seek(playAt);
+                    app.togglePlay();
+                }
+            }
+            app.showScreen(screen);
+            app.settle();
         }
+        callqc::station::loadFonts(app.allText(), 18.0f * xscale);
         app.showHelp(showKeys);
 
         int frame = 0;
         int textGeneration = -1; // check the first frame too: --open-first opened a call
         int quietFrames = 0;
+        FrameTimes times;
+        const int pageDown = GLFW_KEY_PAGE_DOWN;
         while (!glfwWindowShouldClose(window)) {
-            // Idle, the window sleeps until an event (or a slow tick for autosave and background
-            // results); while audio plays or loads it redraws at display rate for the playhead.
-            // A few frames follow every event so ImGui settles hover and release states.
-            if (frames > 0 || app.animating() || quietFrames < 3) {
+            const double wall0 = glfwGetTime() * 1e3;
+            const double thread0 = cpuMs(CLOCK_THREAD_CPUTIME_ID);
+            const double process0 = cpuMs(CLOCK_PROCESS_CPUTIME_ID);
+            // Idle, the window sleeps until an event (a key, the database thread's "ready", or a
+            // slow tick for autosave and the integrity check); while audio plays or an import
+            // runs it redraws at display rate. A few frames follow every event so ImGui settles
+            // hover and release states.
+            if (frames > 0 || benchFrames > 0 || app.animating() || quietFrames < 3) {
                 glfwPollEvents();
             } else {
                 glfwWaitEventsTimeout(0.25);
@@ -130,8 +241,8 @@ int main(int argc, char** argv) {
             }
             ++quietFrames;
             app.update();
-            // The atlas holds the common characters and those seen so far; a call whose
-            // transcript has others gets them added before it is drawn.
+            // The atlas holds the common characters and those seen so far; text with others
+            // (a transcript, a page of the library) gets them added before it is drawn.
             if (app.textGeneration() != textGeneration) {
                 textGeneration = app.textGeneration();
                 const std::string text = app.allText();
@@ -143,6 +254,10 @@ int main(int argc, char** argv) {
             }
             ImGui_ImplOpenGL3_NewFrame();
             ImGui_ImplGlfw_NewFrame();
+            if (benchFrames > 0 && app.screen() == callqc::station::Screen::Library) {
+                // Page down through the library, one key press every other frame.
+                ImGui::GetIO().KeysDown[pageDown] = frame % 2 == 0;
+            }
             ImGui::NewFrame();
             app.handleKeys();
             app.draw();
@@ -155,8 +270,11 @@ int main(int argc, char** argv) {
             glClear(GL_COLOR_BUFFER_BIT);
             ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
             ++frame;
-            // In test runs, wait for the audio before the last frame so the picture is complete.
-            const bool last = frames > 0 && frame >= frames && (app.audioReady() || !app.call());
+            // In test runs, wait for the audio and the database before the last frame so the
+            // picture is complete.
+            const bool settled = (app.audioReady() || !app.call()) && !app.busy();
+            const bool last = (frames > 0 && frame >= frames && settled) ||
+                              (benchFrames > 0 && frame >= benchFrames);
             if (last && !screenshot.empty()) {
                 if (!writeScreenshot(screenshot, fbWidth, fbHeight)) {
                     fmt::print(stderr, "callqc-station: cannot write {}\n", screenshot);
@@ -165,9 +283,26 @@ int main(int argc, char** argv) {
                 fmt::print("screenshot: {}\n", screenshot);
             }
             glfwSwapBuffers(window);
+            if (benchFrames > 0) {
+                glFinish(); // the frame is drawn, not only queued
+                times.wall.push_back(glfwGetTime() * 1e3 - wall0);
+                times.uiThreadCpu.push_back(cpuMs(CLOCK_THREAD_CPUTIME_ID) - thread0);
+                times.processCpu.push_back(cpuMs(CLOCK_PROCESS_CPUTIME_ID) - process0);
+            }
             if (last || (frames > 0 && frame >= frames * 20)) {
                 break;
             }
+        }
+        if (benchFrames > 0) {
+            // The first frames build the font atlas and the GL objects; they are not steady.
+            const auto skip = std::min<std::size_t>(10, times.wall.size() / 10);
+            for (auto* v : {&times.wall, &times.uiThreadCpu, &times.processCpu}) {
+                v->erase(v->begin(), v->begin() + static_cast<long>(skip));
+            }
+            printFrameTimes(screenName, times,
+                            app.screen() == callqc::station::Screen::Library
+                                ? app.libraryRows().size()
+                                : app.queue().size());
         }
     }
     ImGui_ImplOpenGL3_Shutdown();

@@ -71,11 +71,9 @@ private:
     audio::RenderCallback m_render;
 };
 
-} // namespace
-
-tl::expected<std::unique_ptr<audio::AudioSink>, audio::AudioError> makePortAudioSink() {
-    // PortAudio's ALSA and JACK back ends print a screenful while probing hosts that have no such
-    // device or server; what matters is reported below as one line.
+/// Pa_Initialize with stderr silenced: PortAudio's ALSA and JACK back ends print a screenful while
+/// probing hosts that have no such device or server; what matters is reported as one line.
+PaError quietInitialise() {
     const int savedStderr = ::dup(STDERR_FILENO);
     const int devNull = ::open("/dev/null", O_WRONLY);
     if (savedStderr >= 0 && devNull >= 0) {
@@ -90,19 +88,54 @@ tl::expected<std::unique_ptr<audio::AudioSink>, audio::AudioError> makePortAudio
             ::close(fd);
         }
     }
-    if (const PaError err = initialised; err != paNoError) {
+    return initialised;
+}
+
+} // namespace
+
+tl::expected<std::unique_ptr<audio::AudioSink>, audio::AudioError>
+makePortAudioSink(const std::string& deviceName) {
+    if (const PaError err = quietInitialise(); err != paNoError) {
         return tl::unexpected(
             audio::AudioError{audio::AudioError::Kind::Device,
                               fmt::format("PortAudio cannot start: {}", Pa_GetErrorText(err))});
     }
-    const PaDeviceIndex device = Pa_GetDefaultOutputDevice();
+    PaDeviceIndex device = paNoDevice;
+    if (deviceName.empty()) {
+        device = Pa_GetDefaultOutputDevice();
+    } else {
+        for (PaDeviceIndex i = 0; i < Pa_GetDeviceCount(); ++i) {
+            const PaDeviceInfo* info = Pa_GetDeviceInfo(i);
+            if (info != nullptr && info->maxOutputChannels > 0 && deviceName == info->name) {
+                device = i;
+                break;
+            }
+        }
+    }
     if (device == paNoDevice) {
         Pa_Terminate();
-        return tl::unexpected(
-            audio::AudioError{audio::AudioError::Kind::Device, "no default sound output device"});
+        return tl::unexpected(audio::AudioError{
+            audio::AudioError::Kind::Device,
+            deviceName.empty() ? std::string("no default sound output device")
+                               : fmt::format("no sound output device named \"{}\"", deviceName)});
     }
     const PaDeviceInfo* info = Pa_GetDeviceInfo(device);
     return std::make_unique<PortAudioSink>(device, info ? info->name : "sound device");
+}
+
+std::vector<std::string> portAudioOutputs() {
+    std::vector<std::string> names;
+    if (quietInitialise() != paNoError) {
+        return names;
+    }
+    for (PaDeviceIndex i = 0; i < Pa_GetDeviceCount(); ++i) {
+        const PaDeviceInfo* info = Pa_GetDeviceInfo(i);
+        if (info != nullptr && info->maxOutputChannels > 0) {
+            names.emplace_back(info->name);
+        }
+    }
+    Pa_Terminate();
+    return names;
 }
 
 } // namespace callqc::station

@@ -72,6 +72,9 @@ std::vector<Binding> makeBindings() {
         b.push_back({code('0' + d), C::Digit, d});
         b.push_back({code(kKeyKeypad0 + d), C::Digit, d});
     }
+    for (int screen = 0; screen < 4; ++screen) {
+        b.push_back({code('1' + screen, true), C::ShowScreen, screen});
+    }
     return b;
 }
 
@@ -284,6 +287,11 @@ const std::vector<HelpGroup>& helpGroups() {
          "Help",
          {
              {{C::Help}, "? / F1", "? / F1", "显示 / 隐藏快捷键", "Show / hide these keys"},
+             {{C::ShowScreen},
+              "Ctrl+1 2 3 4",
+              "Ctrl+1 2 3 4",
+              "评分 / 录音库 / 导入 / 设置",
+              "Review / Library / Import / Settings"},
              {{C::Cancel}, "Esc", "Esc", "关闭 / 取消", "Close / cancel"},
          }},
     };

@@ -47,6 +47,8 @@ enum class Command {
     NextCall,
     PreviousCall,
     FocusQueue,
+    ShowScreen, ///< the screen numbered by the binding's `arg`: 0 Review, 1 Library, 2 Import, 3
+                ///< Settings
     Help,
     Cancel,
 };

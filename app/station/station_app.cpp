@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include "app/core/file_hash.hpp"
+#include "storage/database.hpp"
 
 namespace callqc::station {
 namespace {
@@ -20,6 +21,10 @@ constexpr double kMarkAheadSec = 0.05;
 constexpr double kMarkBackSec = 0.25;
 /// A loop's A mark and the playhead closer than this make a moment, not a stretch.
 constexpr double kMinStretchSec = 0.05;
+/// Library rows fetched per page, and how far its match count goes.
+constexpr int kLibraryPage = 200;
+constexpr int kLibraryCountUpTo = 100000;
+constexpr int kLibraryPageKeyRows = 20;
 
 std::string clockText(double seconds) {
     const auto total = static_cast<int>(std::max(0.0, seconds));
@@ -60,44 +65,107 @@ std::vector<audio::Interval> deadAirOf(const core::CallView& call) {
 
 StationApp::StationApp(core::Session session, std::unique_ptr<audio::AudioSink> sink,
                        scoring::Language language)
-    : m_session(std::move(session)), m_player(std::move(sink)), m_text(&uiText(language)) {
+    : StationApp(std::move(session), std::move(sink), [language] {
+          StationOptions options;
+          options.settings.language = language;
+          return options;
+      }()) {}
+
+StationApp::StationApp(core::Session session, std::unique_ptr<audio::AudioSink> sink,
+                       StationOptions options)
+    : m_inspector(session.inspector()), m_dbPath(session.db().path()),
+      m_checklist(session.checklist()), m_player(std::move(sink)),
+      m_text(&uiText(options.settings.language)), m_words(&screenText(options.settings.language)),
+      m_settingsPath(options.settingsPath), m_settingsMessage(options.settingsError),
+      m_outputs(std::move(options.outputs)), m_background(std::make_unique<Background<StationApp>>(
+                                                 std::move(session), std::move(options.wake))) {
+    if (m_outputs.list) {
+        m_devices = m_outputs.list();
+    }
+    applySettings(options.settings, true);
     reloadQueue();
-    const auto todo = std::find_if(m_queue.begin(), m_queue.end(),
-                                   [](const auto& row) { return row.status != "submitted"; });
-    m_queueCursor = todo == m_queue.end() ? 0 : static_cast<std::size_t>(todo - m_queue.begin());
+    browseTo(options.importFolder.empty() ? std::filesystem::current_path().string()
+                                          : options.importFolder.string());
 }
 
 StationApp::~StationApp() {
     saveDraftNow();
+    if (m_import) {
+        m_import->progress->cancel = true;
+    }
+}
+
+void StationApp::settle() {
+    m_background->settle(*this);
+}
+
+bool StationApp::busy() const {
+    return m_background->busy() || m_import.has_value() || m_opening.has_value();
 }
 
 void StationApp::reloadQueue() {
-    auto rows = m_session.queue();
-    if (rows) {
-        m_queue = std::move(*rows);
-        m_queueStatus.clear();
-        ++m_textGeneration;
-    } else {
-        m_queueStatus = rows.error().message();
+    m_background->post([](core::Session& session) -> Background<StationApp>::Apply {
+        auto rows = session.queue();
+        return [rows = std::move(rows)](StationApp& app) mutable {
+            if (rows) {
+                app.takeQueue(std::move(*rows));
+            } else {
+                app.m_queueStatus = rows.error().message();
+            }
+        };
+    });
+}
+
+void StationApp::takeQueue(std::vector<storage::QueueRow> rows) {
+    m_queue = std::move(rows);
+    m_queueStatus.clear();
+    ++m_textGeneration;
+    if (std::exchange(m_firstQueue, false)) {
+        const auto todo = std::find_if(m_queue.begin(), m_queue.end(),
+                                       [](const auto& row) { return row.status != "submitted"; });
+        m_queueCursor =
+            todo == m_queue.end() ? 0 : static_cast<std::size_t>(todo - m_queue.begin());
+    }
+    m_queueCursor = std::min(m_queueCursor, m_queue.empty() ? 0 : m_queue.size() - 1);
+    if (m_call) {
+        m_callIsMine = std::any_of(m_queue.begin(), m_queue.end(), [&](const auto& row) {
+            return row.recordingId == m_call->recording.id;
+        });
     }
 }
 
 void StationApp::openCall(std::int64_t recordingId) {
     saveDraftNow();
-    auto view = m_session.openCall(recordingId);
-    if (!view) {
-        m_queueStatus = view.error().message();
-        return;
-    }
-    auto notes = m_session.annotations(recordingId);
-    if (!notes) {
-        m_queueStatus = notes.error().message();
-        return;
-    }
+    const auto request = ++m_openRequest;
+    m_opening = recordingId;
+    m_background->post([recordingId,
+                        request](core::Session& session) -> Background<StationApp>::Apply {
+        auto view = session.openCall(recordingId);
+        auto notes = view ? session.annotations(recordingId)
+                          : core::CoreResult<std::vector<storage::AnnotationRecord>>();
+        return
+            [view = std::move(view), notes = std::move(notes), request](StationApp& app) mutable {
+                if (request != app.m_openRequest) {
+                    return; // another call was asked for since
+                }
+                app.m_opening.reset();
+                if (!view) {
+                    app.m_queueStatus = view.error().message();
+                } else if (!notes) {
+                    app.m_queueStatus = notes.error().message();
+                } else {
+                    app.showCall(std::move(*view), std::move(*notes));
+                }
+            };
+    });
+}
+
+void StationApp::showCall(core::CallView view, std::vector<storage::AnnotationRecord> notes) {
+    const std::int64_t recordingId = view.recording.id;
     m_player.close();
     m_loopA.reset();
-    m_call = std::move(*view);
-    m_annotations = std::move(*notes);
+    m_call = std::move(view);
+    m_annotations = std::move(notes);
     ++m_textGeneration;
     m_answers = m_call->answers;
     m_score = scoring::computeScore(m_call->checklist, m_answers, m_text->language);
@@ -105,6 +173,7 @@ void StationApp::openCall(std::int64_t recordingId) {
     m_hint.clear();
     m_edit.reset();
     m_player.open(m_call->recording.filePath, m_call->seekIndex);
+    m_player.setSpeed(m_settings.speed);
     m_integrityWarning.clear();
     m_integrityChecks.push_back(
         {recordingId,
@@ -116,14 +185,16 @@ void StationApp::openCall(std::int64_t recordingId) {
              }
              return *hash == expected ? std::string() : std::string(text->recordingChanged);
          })});
-    if (m_player.skipSilence()) {
-        m_player.setSkipSilence(true, deadAirOf(*m_call));
-    }
+    m_player.setSkipSilence(m_settings.skipSilence, m_settings.skipSilence
+                                                        ? deadAirOf(*m_call)
+                                                        : std::vector<audio::Interval>{});
     m_queueHasKeyboard = false;
+    m_callIsMine = false;
     for (std::size_t i = 0; i < m_queue.size(); ++i) {
         if (m_queue[i].recordingId == recordingId) {
             m_queueCursor = i;
             m_scrollToCursor = true;
+            m_callIsMine = true;
         }
     }
     const auto list = items();
@@ -131,9 +202,13 @@ void StationApp::openCall(std::int64_t recordingId) {
                                     [this](const auto* item) { return needsAttention(*item); });
     m_focus = first == list.end() ? 0 : static_cast<std::size_t>(first - list.begin());
     m_scrollToFocus = true;
+    m_screen = Screen::Review;
+    m_selectTab = true;
 }
 
 void StationApp::update() {
+    m_background->collect(*this);
+    pollImport();
     for (auto it = m_integrityChecks.begin(); it != m_integrityChecks.end();) {
         if (it->problem.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
             ++it;
@@ -155,17 +230,26 @@ void StationApp::saveDraftNow() {
         return;
     }
     m_dirtySince.reset();
-    auto saved = m_session.saveEvaluation(m_call->recording.id, m_answers, false);
-    if (!saved) {
-        m_message = saved.error().message();
-        return;
-    }
-    m_call->status = "draft";
-    for (auto& row : m_queue) {
-        if (row.recordingId == m_call->recording.id) {
-            row.status = "draft";
-        }
-    }
+    const std::int64_t recordingId = m_call->recording.id;
+    m_background->post([recordingId, answers = m_answers](
+                           core::Session& session) -> Background<StationApp>::Apply {
+        auto saved = session.saveEvaluation(recordingId, answers, false);
+        return [saved = std::move(saved), recordingId](StationApp& app) {
+            if (!saved) {
+                app.m_message = saved.error().message();
+                return;
+            }
+            if (app.m_call && app.m_call->recording.id == recordingId &&
+                app.m_call->status.empty()) {
+                app.m_call->status = "draft";
+            }
+            for (auto& row : app.m_queue) {
+                if (row.recordingId == recordingId && row.status.empty()) {
+                    row.status = "draft";
+                }
+            }
+        };
+    });
 }
 
 void StationApp::togglePlay() {
@@ -219,27 +303,45 @@ void StationApp::setAnswer(const std::string& itemId, const scoring::ItemAnswer&
 }
 
 void StationApp::submit() {
-    if (!m_call || m_call->status == "submitted") {
+    if (!editable()) {
         return;
     }
     m_dirtySince.reset();
-    auto saved = m_session.saveEvaluation(m_call->recording.id, m_answers, true);
-    if (!saved) {
-        m_message = saved.error().message();
-        m_dirtySince = std::chrono::steady_clock::now();
-        // The keyboard goes to the first item that stops the submission.
-        const auto list = items();
-        for (std::size_t i = 0; i < list.size(); ++i) {
-            if (needsAttention(*list[i]) && !m_call->suggestions.contains(list[i]->id)) {
-                setFocus(i);
-                break;
+    const std::int64_t recordingId = m_call->recording.id;
+    m_background->post([recordingId, answers = m_answers](
+                           core::Session& session) -> Background<StationApp>::Apply {
+        auto saved = session.saveEvaluation(recordingId, answers, true);
+        auto queue = saved ? session.queue() : core::CoreResult<std::vector<storage::QueueRow>>();
+        return [saved = std::move(saved), queue = std::move(queue),
+                recordingId](StationApp& app) mutable {
+            if (!app.m_call || app.m_call->recording.id != recordingId) {
+                return; // the inspector has moved on; the queue shows the outcome
             }
-        }
-        return;
-    }
+            if (!saved) {
+                app.m_message = saved.error().message();
+                app.m_dirtySince = std::chrono::steady_clock::now();
+                // The keyboard goes to the first item that stops the submission.
+                const auto list = app.items();
+                for (std::size_t i = 0; i < list.size(); ++i) {
+                    if (app.needsAttention(*list[i]) &&
+                        !app.m_call->suggestions.contains(list[i]->id)) {
+                        app.setFocus(i);
+                        break;
+                    }
+                }
+                return;
+            }
+            app.submitted(queue ? std::move(*queue) : app.m_queue);
+        };
+    });
+}
+
+void StationApp::submitted(std::vector<storage::QueueRow> queue) {
     m_message.clear();
     const auto current = m_call->recording.id;
-    reloadQueue();
+    takeQueue(std::move(queue));
+    m_call->status = "submitted";
+    m_edit.reset();
     // Straight on to the next call not yet submitted, after this one in the queue.
     const auto here = std::find_if(m_queue.begin(), m_queue.end(),
                                    [&](const auto& row) { return row.recordingId == current; });
@@ -252,8 +354,6 @@ void StationApp::submit() {
             return;
         }
     }
-    m_call->status = "submitted";
-    m_edit.reset();
 }
 
 void StationApp::handleKeys() {
@@ -270,11 +370,25 @@ void StationApp::handleKeys() {
         return;
     }
     if (io.WantTextInput) {
+        // In the Library's filter fields Enter searches (the field reports it); the screen keys
+        // still work.
+        for (const auto& binding : bindings()) {
+            if (binding.command == Command::ShowScreen && pressed(binding, io)) {
+                run(binding.command, binding.arg);
+            }
+        }
         return;
+    }
+    if (m_screen == Screen::Library) {
+        libraryKeys();
     }
     std::vector<const Binding*> fired;
     for (const auto& binding : bindings()) {
-        if (pressed(binding, io)) {
+        // Away from Review only the keys that work everywhere: screens, help, Esc.
+        const bool everywhere = binding.command == Command::ShowScreen ||
+                                binding.command == Command::Help ||
+                                binding.command == Command::Cancel;
+        if ((m_screen == Screen::Review || everywhere) && pressed(binding, io)) {
             fired.push_back(&binding);
         }
     }
@@ -420,6 +534,9 @@ void StationApp::run(Command command, int arg) {
         m_scrollToCursor = m_queueHasKeyboard;
         m_scrollToFocus = !m_queueHasKeyboard;
         break;
+    case Command::ShowScreen:
+        showScreen(static_cast<Screen>(std::clamp(arg, 0, 3)));
+        break;
     case Command::Help:
         m_showHelp = !m_showHelp;
         break;
@@ -466,7 +583,7 @@ bool StationApp::needsAttention(const scoring::ChecklistItem& item) const {
 }
 
 bool StationApp::editable() const {
-    return m_call && m_call->status != "submitted";
+    return m_call && m_callIsMine && m_call->status != "submitted";
 }
 
 void StationApp::setFocus(std::size_t index) {
@@ -674,18 +791,29 @@ void StationApp::finishEdit(bool keep) {
         break;
     }
     case InlineEdit::Kind::NewNote: {
-        auto stored = m_session.addAnnotation(
-            m_call->recording.id, edit.atSec, edit.endSec, edit.text,
-            edit.itemId.empty() ? std::nullopt : std::optional(edit.itemId));
-        if (!stored) {
-            m_message = stored.error().message();
-            break;
-        }
-        const auto at = std::upper_bound(
-            m_annotations.begin(), m_annotations.end(), stored->startSec,
-            [](double sec, const storage::AnnotationRecord& a) { return sec < a.startSec; });
-        m_annotations.insert(at, std::move(*stored));
-        ++m_textGeneration;
+        const std::int64_t recordingId = m_call->recording.id;
+        m_background->post([recordingId,
+                            edit](core::Session& session) -> Background<StationApp>::Apply {
+            auto stored = session.addAnnotation(recordingId, edit.atSec, edit.endSec, edit.text,
+                                                edit.itemId.empty() ? std::nullopt
+                                                                    : std::optional(edit.itemId));
+            return [stored = std::move(stored), recordingId](StationApp& app) mutable {
+                if (!stored) {
+                    app.m_message = stored.error().message();
+                    return;
+                }
+                if (!app.m_call || app.m_call->recording.id != recordingId) {
+                    return; // stored; shown when the call is opened again
+                }
+                const auto at = std::upper_bound(
+                    app.m_annotations.begin(), app.m_annotations.end(), stored->startSec,
+                    [](double sec, const storage::AnnotationRecord& a) {
+                        return sec < a.startSec;
+                    });
+                app.m_annotations.insert(at, std::move(*stored));
+                ++app.m_textGeneration;
+            };
+        });
         break;
     }
     case InlineEdit::Kind::Note: {
@@ -694,12 +822,18 @@ void StationApp::finishEdit(bool keep) {
         if (it == m_annotations.end()) {
             break;
         }
-        if (auto ok = m_session.updateAnnotationNote(*it, edit.text); !ok) {
-            m_message = ok.error().message();
-            break;
-        }
+        // Shown at once; a refusal from the database comes back as a message.
         it->note = edit.text;
         ++m_textGeneration;
+        m_background->post(
+            [annotation = *it](core::Session& session) -> Background<StationApp>::Apply {
+                auto ok = session.updateAnnotationNote(annotation, annotation.note);
+                return [ok = std::move(ok)](StationApp& app) {
+                    if (!ok) {
+                        app.m_message = ok.error().message();
+                    }
+                };
+            });
         break;
     }
     }
@@ -730,15 +864,22 @@ void StationApp::editAnnotation(std::int64_t annotationId) {
 }
 
 void StationApp::deleteAnnotation(std::int64_t annotationId) {
+    if (!editable()) {
+        return;
+    }
     const auto it = std::find_if(m_annotations.begin(), m_annotations.end(),
                                  [&](const auto& a) { return a.id == annotationId; });
     if (it == m_annotations.end()) {
         return;
     }
-    if (auto ok = m_session.deleteAnnotation(*it); !ok) {
-        m_message = ok.error().message();
-        return;
-    }
+    m_background->post([annotation = *it](core::Session& session) -> Background<StationApp>::Apply {
+        auto ok = session.deleteAnnotation(annotation);
+        return [ok = std::move(ok)](StationApp& app) {
+            if (!ok) {
+                app.m_message = ok.error().message();
+            }
+        };
+    });
     m_annotations.erase(it);
 }
 
@@ -829,6 +970,14 @@ void StationApp::jumpToMark(int direction, std::optional<MarkKind> kind) {
     m_hint = fmt::format("→ {} {}", name, target->label);
 }
 
+void StationApp::showScreen(Screen screen) {
+    if (screen == Screen::Library && m_librarySearch == 0) {
+        searchLibrary(); // a first look lists every call, newest first
+    }
+    m_screen = screen;
+    m_selectTab = true;
+}
+
 void StationApp::draw() {
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(viewport->WorkPos);
@@ -836,13 +985,99 @@ void StationApp::draw() {
     ImGui::Begin("CallQC Station", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                      ImGuiWindowFlags_NoBringToFrontOnFocus);
+    drawScreens();
+    ImGui::End();
+    if (m_showHelp && !drawShortcutOverlay(*m_text)) {
+        m_showHelp = false;
+    }
+    m_scrollToFocus = false;
+    m_scrollToCursor = false;
+    m_libraryScroll = false;
+}
+
+void StationApp::drawScreens() {
+    const std::pair<Screen, const char*> tabs[] = {
+        {Screen::Review, m_words->tabReview},
+        {Screen::Library, m_words->tabLibrary},
+        {Screen::Import, m_words->tabImport},
+        {Screen::Settings, m_words->tabSettings},
+    };
+    if (!ImGui::BeginTabBar("screens")) {
+        return;
+    }
+    const bool select = std::exchange(m_selectTab, false);
+    for (std::size_t i = 0; i < std::size(tabs); ++i) {
+        const auto [screen, name] = tabs[i];
+        const std::string label =
+            fmt::format("{}  Ctrl+{}###tab{}", name, i + 1, static_cast<int>(screen));
+        const ImGuiTabItemFlags flags =
+            select && screen == m_screen ? ImGuiTabItemFlags_SetSelected : 0;
+        if (!ImGui::BeginTabItem(label.c_str(), nullptr, flags)) {
+            continue;
+        }
+        if (!select && screen != m_screen) {
+            showScreen(screen); // clicked
+        }
+        switch (screen) {
+        case Screen::Review:
+            drawReview();
+            break;
+        case Screen::Library: {
+            LibraryState state;
+            state.filter = &m_libraryFilter;
+            state.rows = &m_libraryRows;
+            state.count = m_libraryCount;
+            state.countCapped = m_libraryCountCapped;
+            state.more = m_libraryNext.has_value();
+            state.searching = m_librarySearching;
+            state.status = m_libraryStatus;
+            if (!m_libraryRows.empty()) {
+                state.cursor = m_libraryCursor;
+            }
+            state.scrollToCursor = m_libraryScroll;
+            state.openRecordingId = m_call ? std::optional(m_call->recording.id) : std::nullopt;
+            drawLibraryPanel(state, *this, *m_text, *m_words);
+            break;
+        }
+        case Screen::Import: {
+            ImportState state;
+            state.folder = &m_importFolder;
+            state.subfolders = &m_importSubfolders;
+            state.folderHasMetadata = m_importFolderHasMetadata;
+            state.running = m_import.has_value();
+            if (m_import) {
+                state.cancelling = m_import->progress->cancel.load();
+                state.done = m_import->progress->done.load();
+                state.total = m_import->progress->total.load();
+            }
+            state.report = m_importReport ? &*m_importReport : nullptr;
+            state.error = m_importError;
+            drawImportPanel(state, *this, *m_words);
+            break;
+        }
+        case Screen::Settings: {
+            SettingsState state;
+            state.settings = &m_settings;
+            state.devices = &m_devices;
+            state.path = m_settingsPath.empty() ? std::string("-") : m_settingsPath.string();
+            state.message = m_settingsMessage;
+            drawSettingsPanel(state, *this, *m_text, *m_words);
+            break;
+        }
+        }
+        ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+}
+
+void StationApp::drawReview() {
     ImGui::BeginChild("queue", ImVec2(360, 0), true);
     ImGui::TextUnformatted(m_text->queueTitle);
     ImGui::Separator();
     QueueState queueState;
     queueState.rows = &m_queue;
     queueState.openRecordingId = m_call ? std::optional(m_call->recording.id) : std::nullopt;
-    queueState.inspector = m_session.inspector();
+    queueState.inspector = m_inspector;
     queueState.status = m_queueStatus;
     queueState.cursor = m_queueCursor;
     queueState.keyboardHere = m_queueHasKeyboard;
@@ -867,8 +1102,11 @@ void StationApp::draw() {
     review.loop = m_player.loop();
     review.answers = &m_answers;
     review.score = &m_score;
-    review.readOnly = m_call && m_call->status == "submitted";
+    review.readOnly = m_call && !editable();
     review.message = m_message;
+    if (m_call && !m_callIsMine && m_message.empty()) {
+        review.message = m_words->readOnlyNotYours;
+    }
     review.hint = m_hint;
     if (m_call) {
         review.focusedItem = m_focus;
@@ -880,15 +1118,250 @@ void StationApp::draw() {
     const int edits = m_edits;
     drawReviewPanel(review, *this, *m_text);
     ImGui::EndChild();
-    ImGui::End();
-    if (m_showHelp && !drawShortcutOverlay(*m_text)) {
-        m_showHelp = false;
-    }
     if (m_edit && m_edits == edits) {
         m_edit->focusNow = false; // asked for once it was drawn; a field opened by a click waits
     }
-    m_scrollToFocus = false;
-    m_scrollToCursor = false;
+}
+
+// --- Library ---
+
+void StationApp::searchLibrary() {
+    auto request = toSearchRequest(m_libraryFilter, kLibraryPage, kLibraryCountUpTo);
+    if (!request) {
+        m_libraryStatus = request.error();
+        return;
+    }
+    m_libraryRequest = *request;
+    const auto search = ++m_librarySearch;
+    m_librarySearching = true;
+    m_background->post(
+        [request = *request, search](core::Session& session) -> Background<StationApp>::Apply {
+            auto page = session.search(request);
+            return [page = std::move(page), search](StationApp& app) mutable {
+                if (search != app.m_librarySearch) {
+                    return;
+                }
+                app.m_librarySearching = false;
+                app.m_libraryCursor = 0;
+                app.m_libraryScroll = true;
+                if (!page) {
+                    app.m_libraryStatus = page.error().message();
+                    app.m_libraryRows.clear();
+                    app.m_libraryNext.reset();
+                    app.m_libraryCount.reset();
+                    return;
+                }
+                app.m_libraryStatus.clear();
+                app.m_libraryRows = std::move(page->rows);
+                app.m_libraryNext = page->next;
+                app.m_libraryCount = page->count;
+                app.m_libraryCountCapped = page->countCapped;
+                ++app.m_textGeneration;
+            };
+        });
+}
+
+void StationApp::clearLibraryFilter() {
+    m_libraryFilter = LibraryFilter{};
+    searchLibrary();
+}
+
+void StationApp::loadMoreLibrary() {
+    if (!m_libraryNext || m_librarySearching) {
+        return;
+    }
+    core::SearchRequest request = m_libraryRequest;
+    request.after = m_libraryNext;
+    request.countUpTo = 0;
+    const auto search = m_librarySearch;
+    m_librarySearching = true;
+    m_background->post([request = std::move(request),
+                        search](core::Session& session) -> Background<StationApp>::Apply {
+        auto page = session.search(request);
+        return [page = std::move(page), search](StationApp& app) mutable {
+            if (search != app.m_librarySearch) {
+                return;
+            }
+            app.m_librarySearching = false;
+            if (!page) {
+                app.m_libraryStatus = page.error().message();
+                return;
+            }
+            app.m_libraryRows.insert(app.m_libraryRows.end(),
+                                     std::make_move_iterator(page->rows.begin()),
+                                     std::make_move_iterator(page->rows.end()));
+            app.m_libraryNext = page->next;
+            ++app.m_textGeneration;
+        };
+    });
+}
+
+void StationApp::selectLibraryRow(std::size_t index) {
+    if (index < m_libraryRows.size()) {
+        m_libraryCursor = index;
+    }
+}
+
+void StationApp::openFromLibrary(std::int64_t recordingId) {
+    openCall(recordingId);
+}
+
+void StationApp::libraryKeys() {
+    if (m_libraryRows.empty() || ImGui::GetIO().WantTextInput) {
+        return;
+    }
+    const auto key = [](ImGuiKey k) {
+        return ImGui::IsKeyPressed(ImGui::GetKeyIndex(k), true);
+    };
+    const auto last = static_cast<long>(m_libraryRows.size()) - 1;
+    long cursor = static_cast<long>(m_libraryCursor);
+    if (key(ImGuiKey_DownArrow)) {
+        ++cursor;
+    } else if (key(ImGuiKey_UpArrow)) {
+        --cursor;
+    } else if (key(ImGuiKey_PageDown)) {
+        cursor += kLibraryPageKeyRows;
+    } else if (key(ImGuiKey_PageUp)) {
+        cursor -= kLibraryPageKeyRows;
+    } else if (key(ImGuiKey_Home)) {
+        cursor = 0;
+    } else if (key(ImGuiKey_End)) {
+        cursor = last;
+    } else if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) ||
+               ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false)) {
+        openFromLibrary(m_libraryRows[m_libraryCursor].id);
+        return;
+    } else {
+        return;
+    }
+    m_libraryCursor = static_cast<std::size_t>(std::clamp(cursor, 0L, last));
+    m_libraryScroll = true;
+}
+
+// --- Import ---
+
+void StationApp::browseTo(const std::string& folder) {
+    m_importFolder = folder;
+    m_background->post([folder](core::Session&) -> Background<StationApp>::Apply {
+        std::vector<FolderEntry> entries;
+        std::error_code error;
+        const std::filesystem::path here(folder);
+        const bool hasMetadata = std::filesystem::is_regular_file(here / "metadata.csv", error);
+        for (std::filesystem::directory_iterator it(here, error), end; !error && it != end;
+             it.increment(error)) {
+            std::error_code kindError;
+            if (!it->is_directory(kindError)) {
+                continue;
+            }
+            const std::string name = it->path().filename().string();
+            if (name.empty() || name.front() == '.') {
+                continue;
+            }
+            entries.push_back(
+                {name, std::filesystem::is_regular_file(it->path() / "metadata.csv", kindError)});
+        }
+        std::sort(entries.begin(), entries.end(),
+                  [](const FolderEntry& a, const FolderEntry& b) { return a.name < b.name; });
+        return [folder, entries = std::move(entries), hasMetadata](StationApp& app) mutable {
+            if (app.m_importFolder == folder) {
+                app.m_importSubfolders = std::move(entries);
+                app.m_importFolderHasMetadata = hasMetadata;
+                ++app.m_textGeneration;
+            }
+        };
+    });
+}
+
+void StationApp::startImport() {
+    if (m_import || m_importFolder.empty()) {
+        return;
+    }
+    auto progress = std::make_shared<core::Progress>();
+    auto result =
+        std::async(std::launch::async,
+                   [dbPath = m_dbPath, folder = std::filesystem::path(m_importFolder),
+                    progress]() -> core::CoreResult<core::ImportReport> {
+                       auto db = storage::Database::open(dbPath);
+                       if (!db) {
+                           return tl::unexpected(core::CoreError{core::CoreError::Kind::Storage,
+                                                                 db.error().message()});
+                       }
+                       return core::importDay(*db, folder, core::ImportOptions{}, progress.get());
+                   });
+    m_import = RunningImport{std::move(progress), std::move(result)};
+    m_importReport.reset();
+    m_importError.clear();
+}
+
+void StationApp::cancelImport() {
+    if (m_import) {
+        m_import->progress->cancel = true;
+    }
+}
+
+void StationApp::pollImport() {
+    if (!m_import ||
+        m_import->result.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+        return;
+    }
+    auto result = m_import->result.get();
+    m_import.reset();
+    if (result) {
+        m_importReport = std::move(*result);
+    } else {
+        m_importError = result.error().message();
+    }
+    ++m_textGeneration;
+    reloadQueue();
+    if (m_librarySearch > 0) {
+        searchLibrary(); // the new calls show in the library
+    }
+}
+
+// --- Settings ---
+
+void StationApp::changeSettings(const StationSettings& settings) {
+    applySettings(settings, false);
+    if (m_settingsPath.empty()) {
+        return;
+    }
+    m_background->post(
+        [path = m_settingsPath, settings](core::Session&) -> Background<StationApp>::Apply {
+            auto saved = saveSettings(path, settings);
+            return [saved = std::move(saved)](StationApp& app) {
+                app.m_settingsMessage = saved ? std::string() : saved.error();
+            };
+        });
+}
+
+void StationApp::applySettings(const StationSettings& settings, bool initial) {
+    const StationSettings before = std::exchange(m_settings, settings);
+    if (initial || before.language != settings.language) {
+        m_text = &uiText(settings.language);
+        m_words = &screenText(settings.language);
+        if (m_call) {
+            m_score = scoring::computeScore(m_call->checklist, m_answers, m_text->language);
+        }
+        ++m_textGeneration;
+    }
+    m_player.setVolume(settings.volume);
+    m_player.setAgentChannel(settings.agentChannel);
+    if (!initial && before.outputDevice != settings.outputDevice && m_outputs.open) {
+        auto sink = m_outputs.open(settings.outputDevice);
+        if (!sink) {
+            m_settingsMessage =
+                fmt::format(fmt::runtime(m_words->deviceFailed), sink.error().message());
+            sink = audio::makeNullSink();
+        } else {
+            m_settingsMessage.clear();
+        }
+        const double at = m_player.positionSec();
+        m_player.setSink(std::move(*sink));
+        if (m_call) {
+            m_player.open(m_call->recording.filePath, m_call->seekIndex);
+            m_player.seek(at);
+        }
+    }
 }
 
 std::string StationApp::allText() const {
@@ -964,7 +1437,7 @@ std::string StationApp::allText() const {
                           t.recordingUnreadable}) {
         text += s;
     }
-    for (const auto& section : m_session.checklist().sections) {
+    for (const auto& section : m_checklist.sections) {
         text += section.title.zh + section.title.en;
         for (const auto& item : section.items) {
             text += item.title.zh + item.help.zh;
@@ -1000,6 +1473,28 @@ std::string StationApp::allText() const {
     if (m_edit) {
         text += m_edit->text;
     }
+    for (const char* s : allStrings(*m_words)) {
+        text += s;
+    }
+    for (const auto& row : m_libraryRows) {
+        text += row.agentName + row.team + row.queue + row.callId;
+    }
+    for (const auto& entry : m_importSubfolders) {
+        text += entry.name;
+    }
+    text += m_importFolder + m_importError + m_libraryStatus + m_settingsMessage;
+    if (m_importReport) {
+        for (const auto& row : m_importReport->rejected) {
+            text += row.callId + row.file + row.reason;
+        }
+        for (const auto& warning : m_importReport->warnings) {
+            text += warning;
+        }
+    }
+    for (const auto& device : m_devices) {
+        text += device;
+    }
+    text += "中文English×●";
     text += m_message + m_queueStatus + m_hint + "–→“”";
     return text;
 }

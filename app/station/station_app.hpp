@@ -1,27 +1,73 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
+#include <functional>
 #include <future>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "app/core/import_day.hpp"
 #include "app/core/session.hpp"
+#include "app/station/background.hpp"
+#include "app/station/import_panel.hpp"
+#include "app/station/library_panel.hpp"
 #include "app/station/panels.hpp"
+#include "app/station/screen_text.hpp"
+#include "app/station/settings.hpp"
+#include "app/station/settings_panel.hpp"
 #include "app/station/shortcuts.hpp"
 #include "audio/player.hpp"
 
 namespace callqc::station {
 
-/// The workstation's state and the actions panels ask for. Owned by the UI thread; the player
-/// opens and decodes the call on its own thread. Annotations are stored synchronously (one small
-/// INSERT when a note is saved), evaluations as a draft after a pause and on leaving a call.
-class StationApp final : public QueueActions, public ReviewActions {
+/// The sound devices the Settings screen offers, and how to open one by name (empty: the
+/// system's default). Left empty, the workstation keeps the sink it was given.
+struct AudioOutputs {
+    std::function<std::vector<std::string>()> list;
+    std::function<tl::expected<std::unique_ptr<audio::AudioSink>, audio::AudioError>(
+        const std::string& name)>
+        open;
+};
+
+struct StationOptions {
+    StationSettings settings;
+    std::filesystem::path settingsPath; ///< where changes are kept; empty: not kept
+    std::string settingsError;          ///< why the settings file could not be read
+    AudioOutputs outputs;
+    std::filesystem::path importFolder; ///< where the Import screen starts looking
+    /// Called from the database thread when a result is ready, to wake a sleeping UI loop
+    /// (glfwPostEmptyEvent); may be empty.
+    std::function<void()> wake;
+};
+
+/// The workstation's screens, one tab each.
+enum class Screen { Review, Library, Import, Settings };
+
+/// The workstation's state and the actions panels ask for. Owned by the UI thread, which never
+/// waits on a file, the database or a decoder: the player decodes on its own thread, every
+/// database read and write goes to the Background thread (which owns the session) and comes back
+/// in update(), and an import runs on a thread of its own with its own connection. Evaluations are
+/// saved as a draft after a pause and on leaving a call; notes as soon as they are written.
+class StationApp final : public QueueActions,
+                         public ReviewActions,
+                         public LibraryActions,
+                         public ImportActions,
+                         public SettingsActions {
 public:
     StationApp(core::Session session, std::unique_ptr<audio::AudioSink> sink,
                scoring::Language language);
+    StationApp(core::Session session, std::unique_ptr<audio::AudioSink> sink,
+               StationOptions options);
     ~StationApp() override;
+
+    /// Waits for the database work asked for so far and takes in its results (tests; the UI
+    /// loop never calls it).
+    void settle();
+    /// Database work, an import or an opening call is under way.
+    [[nodiscard]] bool busy() const;
 
     /// Per frame, before drawing: collects finished background work, autosaves drafts.
     void update();
@@ -50,6 +96,35 @@ public:
     void editAnnotation(std::int64_t annotationId) override;
     void deleteAnnotation(std::int64_t annotationId) override;
 
+    void searchLibrary() override;
+    void clearLibraryFilter() override;
+    void loadMoreLibrary() override;
+    void selectLibraryRow(std::size_t index) override;
+    void openFromLibrary(std::int64_t recordingId) override;
+
+    void browseTo(const std::string& folder) override;
+    void startImport() override;
+    void cancelImport() override;
+
+    void changeSettings(const StationSettings& settings) override;
+
+    [[nodiscard]] Screen screen() const { return m_screen; }
+    void showScreen(Screen screen);
+    [[nodiscard]] LibraryFilter& libraryFilter() { return m_libraryFilter; }
+    [[nodiscard]] const std::vector<storage::SearchRow>& libraryRows() const {
+        return m_libraryRows;
+    }
+    [[nodiscard]] const std::string& libraryStatus() const { return m_libraryStatus; }
+    [[nodiscard]] std::optional<std::int64_t> libraryCount() const { return m_libraryCount; }
+    [[nodiscard]] bool importRunning() const { return m_import.has_value(); }
+    [[nodiscard]] const std::optional<core::ImportReport>& importReport() const {
+        return m_importReport;
+    }
+    [[nodiscard]] const std::string& importError() const { return m_importError; }
+    [[nodiscard]] const StationSettings& settings() const { return m_settings; }
+    /// The open call may be scored by this inspector: it is in their queue and not submitted.
+    [[nodiscard]] bool editable() const;
+
     [[nodiscard]] const std::vector<storage::QueueRow>& queue() const { return m_queue; }
     [[nodiscard]] bool audioReady() const {
         return m_player.state() == audio::Player::State::Ready;
@@ -61,7 +136,8 @@ public:
     /// True while something on screen moves by itself (playback, audio loading), so the window
     /// must keep redrawing; otherwise it may sleep until the next event.
     [[nodiscard]] bool animating() const {
-        return m_player.playing() || m_player.state() == audio::Player::State::Loading;
+        return m_player.playing() || m_player.state() == audio::Player::State::Loading ||
+               m_import.has_value();
     }
     [[nodiscard]] const std::optional<core::CallView>& call() const { return m_call; }
     [[nodiscard]] const scoring::Answers& answers() const { return m_answers; }
@@ -92,10 +168,17 @@ private:
     };
 
     void reloadQueue();
+    void takeQueue(std::vector<storage::QueueRow> rows);
+    void showCall(core::CallView view, std::vector<storage::AnnotationRecord> notes);
     void saveDraftNow();
+    void submitted(std::vector<storage::QueueRow> queue);
+    void applySettings(const StationSettings& settings, bool initial);
+    void libraryKeys();
+    void pollImport();
+    void drawScreens();
+    void drawReview();
     [[nodiscard]] std::vector<const scoring::ChecklistItem*> items() const;
     [[nodiscard]] bool needsAttention(const scoring::ChecklistItem& item) const;
-    [[nodiscard]] bool editable() const;
     void setFocus(std::size_t index);
     void advanceFrom(std::size_t index);
     void answerFocused(scoring::AnswerValue value);
@@ -110,9 +193,18 @@ private:
     void jumpToMark(int direction, std::optional<MarkKind> kind);
     [[nodiscard]] std::vector<Mark> marks() const;
 
-    core::Session m_session;
+    const std::string m_inspector;
+    const std::filesystem::path m_dbPath; ///< an import opens its own connection to it
+    const scoring::Checklist m_checklist; ///< the current version, for the glyph set
     audio::Player m_player;
     const UiText* m_text;
+    const ScreenText* m_words;
+    Screen m_screen = Screen::Review;
+    bool m_selectTab = true; ///< the tab bar must show m_screen (changed by a key, not a click)
+    bool m_firstQueue = true;
+    bool m_callIsMine = false;             ///< the open call is in this inspector's queue
+    std::uint64_t m_openRequest = 0;       ///< counts openCall requests; only the last one is shown
+    std::optional<std::int64_t> m_opening; ///< the call being read from the database
     std::vector<storage::QueueRow> m_queue;
     std::string m_queueStatus;
     std::optional<core::CallView> m_call;
@@ -144,6 +236,42 @@ private:
     int m_edits = 0; ///< counts the fields opened, so draw() knows one opened while drawing
     bool m_advanceAfterEdit = false; ///< the comment was asked for by a fail: move on after it
     bool m_showHelp = false;
+
+    // Library
+    LibraryFilter m_libraryFilter;
+    core::SearchRequest m_libraryRequest; ///< the search the rows are of
+    std::vector<storage::SearchRow> m_libraryRows;
+    std::optional<std::string> m_libraryNext;
+    std::optional<std::int64_t> m_libraryCount;
+    bool m_libraryCountCapped = false;
+    bool m_librarySearching = false;
+    std::uint64_t m_librarySearch = 0; ///< counts searches; a page of an older one is dropped
+    std::string m_libraryStatus;
+    std::size_t m_libraryCursor = 0;
+    bool m_libraryScroll = false;
+
+    // Import
+    std::string m_importFolder;
+    std::vector<FolderEntry> m_importSubfolders;
+    bool m_importFolderHasMetadata = false;
+    struct RunningImport {
+        std::shared_ptr<core::Progress> progress;
+        std::future<core::CoreResult<core::ImportReport>> result;
+    };
+    std::optional<RunningImport> m_import;
+    std::optional<core::ImportReport> m_importReport;
+    std::string m_importError;
+
+    // Settings
+    StationSettings m_settings;
+    std::filesystem::path m_settingsPath;
+    std::string m_settingsMessage;
+    AudioOutputs m_outputs;
+    std::vector<std::string> m_devices;
+
+    /// Last, so it is stopped first: its queued jobs (a last draft) still run, their results are
+    /// dropped.
+    std::unique_ptr<Background<StationApp>> m_background;
 };
 
 } // namespace callqc::station

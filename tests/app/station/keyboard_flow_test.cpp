@@ -84,6 +84,8 @@ private:
     StationApp& m_app;
     ImGuiHarness m_ui{1600, 900};
     std::function<void()> m_body = [this] {
+        m_app.settle(); // the database thread's answer is in before the next key, as it is
+                        // within a frame or two for a person
         m_app.update();
         m_app.handleKeys();
         m_app.draw();
@@ -144,6 +146,7 @@ double firstMarkAfter(const core::CallView& call, double afterSec) {
 TEST_F(KeyboardFlowTest, aWholeEvaluationWithANoteTakesAtMost25Keystrokes) {
     const std::string inspector = "qc-keys";
     auto app = makeApp(inspector);
+    app.settle(); // the queue is read on the database thread
     ASSERT_GE(app.queue().size(), 2u);
     Keyboard keys(app);
     ASSERT_FALSE(app.call());
@@ -236,6 +239,7 @@ TEST_F(KeyboardFlowTest, aWholeEvaluationWithANoteTakesAtMost25Keystrokes) {
 
 TEST_F(KeyboardFlowTest, theQueueIsWorkedWithArrowsEnterAndCtrlArrows) {
     auto app = makeApp("qc-queue");
+    app.settle(); // the queue is read on the database thread
     ASSERT_GE(app.queue().size(), 4u);
     const auto id = [&](std::size_t i) {
         return app.queue()[i].recordingId;
@@ -264,6 +268,7 @@ TEST_F(KeyboardFlowTest, theQueueIsWorkedWithArrowsEnterAndCtrlArrows) {
 
 TEST_F(KeyboardFlowTest, questionMarkAndF1ToggleTheKeysAndEscClosesThem) {
     auto app = makeApp("qc-help");
+    app.settle(); // the queue is read on the database thread
     Keyboard keys(app);
     keys.key("?", '/', {.shift = true}, '?');
     EXPECT_TRUE(app.helpShown());
@@ -277,6 +282,7 @@ TEST_F(KeyboardFlowTest, questionMarkAndF1ToggleTheKeysAndEscClosesThem) {
 
 TEST_F(KeyboardFlowTest, marksAreVisitedInTimeOrderForwardAndBack) {
     auto app = makeApp("qc-marks");
+    app.settle(); // the queue is read on the database thread
     Keyboard keys(app);
     keys.key("Enter", glfw::kEnter);
     keys.waitForAudio();
@@ -312,6 +318,7 @@ TEST_F(KeyboardFlowTest, marksAreVisitedInTimeOrderForwardAndBack) {
 TEST_F(KeyboardFlowTest, escLeavesATextFieldWithoutKeepingIt) {
     const std::string inspector = "qc-esc";
     auto app = makeApp(inspector);
+    app.settle(); // the queue is read on the database thread
     Keyboard keys(app);
     keys.key("Enter", glfw::kEnter);
     const auto recording = app.call()->recording.id;
@@ -343,6 +350,7 @@ TEST_F(KeyboardFlowTest, escLeavesATextFieldWithoutKeepingIt) {
 TEST_F(KeyboardFlowTest, aNoteAfterAnAMarkCoversTheStretchAndNotesAreFinalOnceSubmitted) {
     const std::string inspector = "qc-stretch";
     auto app = makeApp(inspector);
+    app.settle(); // the queue is read on the database thread
     Keyboard keys(app);
     keys.key("Enter", glfw::kEnter);
     keys.waitForAudio();

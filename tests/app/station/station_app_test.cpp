@@ -48,8 +48,11 @@ std::filesystem::path* StationAppTest::s_db = nullptr;
 
 TEST_F(StationAppTest, opensACallWithAudioAndSuggestions) {
     auto app = makeApp("qc-open");
+    app.settle(); // the queue is read on the database thread
     ASSERT_EQ(app.queue().size(), 5u);
     app.openCall(app.queue()[0].recordingId);
+    EXPECT_FALSE(app.call()) << "the call is read on the database thread, not in openCall";
+    app.settle();
     ASSERT_TRUE(app.call());
     EXPECT_EQ(app.call()->recording.id, app.queue()[0].recordingId);
     EXPECT_FALSE(app.call()->suggestions.empty());
@@ -63,9 +66,11 @@ TEST_F(StationAppTest, opensACallWithAudioAndSuggestions) {
 
 TEST_F(StationAppTest, aRecordingChangedSinceImportIsFlaggedWhenOpened) {
     auto app = makeApp("qc-integrity");
+    app.settle(); // the queue is read on the database thread
     const auto first = app.queue()[0].recordingId;
     const auto second = app.queue()[1].recordingId;
     app.openCall(first);
+    app.settle();
     ASSERT_TRUE(app.call());
     for (int i = 0; i < 500 && app.integrityChecksPending(); ++i) {
         app.update();
@@ -80,6 +85,7 @@ TEST_F(StationAppTest, aRecordingChangedSinceImportIsFlaggedWhenOpened) {
     tests::writeBytes(file, bytes);
     app.openCall(second);
     app.openCall(first);
+    app.settle();
     for (int i = 0; i < 500 && app.integrityChecksPending(); ++i) {
         app.update();
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -90,9 +96,13 @@ TEST_F(StationAppTest, aRecordingChangedSinceImportIsFlaggedWhenOpened) {
 
 TEST_F(StationAppTest, submittingStoresTheEvaluationAndOpensTheNextCall) {
     auto app = makeApp("qc-submit");
+    app.settle(); // the queue is read on the database thread
     const auto first = app.queue()[0].recordingId;
     app.openCall(first);
+    app.settle();
     app.submit(); // incomplete: refused, stays on the call
+    app.settle();
+    EXPECT_FALSE(app.message().empty());
     EXPECT_EQ(app.call()->recording.id, first);
     for (const auto& section : app.call()->checklist.sections) {
         for (const auto& item : section.items) {
@@ -103,6 +113,7 @@ TEST_F(StationAppTest, submittingStoresTheEvaluationAndOpensTheNextCall) {
         }
     }
     app.submit();
+    app.settle();
     ASSERT_TRUE(app.call());
     EXPECT_NE(app.call()->recording.id, first);
     EXPECT_EQ(app.queue()[0].status, "submitted");
@@ -118,14 +129,17 @@ TEST_F(StationAppTest, submittingStoresTheEvaluationAndOpensTheNextCall) {
 
 TEST_F(StationAppTest, answersAreKeptAsADraftWhenLeavingACall) {
     auto app = makeApp("qc-draft");
+    app.settle(); // the queue is read on the database thread
     const auto first = app.queue()[0].recordingId;
     app.openCall(first);
+    app.settle();
     scoring::ItemAnswer fail;
     fail.value = scoring::AnswerValue::Fail;
     fail.comment = "语气生硬";
     app.setAnswer("1.2", fail);
     app.openCall(app.queue()[1].recordingId); // leaving saves the draft at once
-    app.openCall(first);
+    app.openCall(first); // read after the draft is written: the jobs run in order
+    app.settle();
     EXPECT_EQ(app.call()->status, "draft");
     ASSERT_TRUE(app.call()->answers.contains("1.2"));
     EXPECT_EQ(app.call()->answers.at("1.2").value, scoring::AnswerValue::Fail);
