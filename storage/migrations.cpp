@@ -252,6 +252,135 @@ CREATE TABLE annotations (
 );
 CREATE INDEX annotations_by_recording ON annotations(recording_id, inspector, start_sec);
 )sql",
+        // 8: trust (issue 7). People with a role and a scope; an append-only, hash-chained audit
+        // log; submitted evaluations sealed as immutable versions.
+        // - users.locked_until is Unix seconds (UTC), NULL when not locked; password_hash is an
+        //   Argon2id string from libsodium's crypto_pwhash_str, never a password.
+        // - user_scopes: the projects (queues, 技能组/项目) a user works in, '*' for all; a team
+        //   lead's teams (teams.name).
+        // - audit_log: entry seq has prev_hash = hash of entry seq - 1 (64 zeros for the first)
+        //   and hash = SHA-256 over prev_hash and its own content (app/core/audit.hpp).
+        //   AUTOINCREMENT so sqlite_sequence remembers the highest seq ever written: deleting the
+        //   last entries shows. Triggers refuse UPDATE and DELETE.
+        // - evaluations.version: the sealed version the row shows, 0 while not sealed (a draft,
+        //   or submitted before sealing existed). evaluation_versions keeps every sealed version
+        //   (its answers as JSON) with content_hash over its content; rows are never changed or
+        //   deleted. A submitted evaluation row changes only by moving to the next sealed
+        //   version (or in derived columns only, like recording_sort_key), and its answers only
+        //   while that next version exists and is not yet shown.
+        R"sql(
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('inspector', 'supervisor', 'trainer', 'team_lead',
+                                       'manager', 'administrator')),
+    display_name TEXT NOT NULL DEFAULT '',
+    password_hash TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    locked_until INTEGER,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE TABLE user_scopes (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('project', 'team')),
+    value TEXT NOT NULL,
+    PRIMARY KEY (user_id, kind, value)
+);
+
+CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,                  -- UTC, 'YYYY-MM-DDTHH:MM:SS.mmmZ'
+    user TEXT NOT NULL,
+    action TEXT NOT NULL,              -- e.g. 'auth.sign_in', 'evaluation.revise'
+    subject TEXT NOT NULL DEFAULT '',  -- e.g. 'user:qc1', 'evaluation:12'
+    detail TEXT NOT NULL DEFAULT '{}', -- JSON object
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX audit_log_by_action ON audit_log(action, seq);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+
+ALTER TABLE evaluations ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE evaluation_versions (
+    evaluation_id INTEGER NOT NULL REFERENCES evaluations(id),
+    version INTEGER NOT NULL CHECK (version >= 1),
+    recording_id INTEGER NOT NULL,
+    checklist_id INTEGER NOT NULL,
+    inspector TEXT NOT NULL,
+    score REAL,
+    working TEXT NOT NULL,
+    answers TEXT NOT NULL,             -- JSON array of answer objects, by item id
+    reason TEXT NOT NULL,              -- why this version: 'submitted' for 1, the correction's why
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    PRIMARY KEY (evaluation_id, version)
+);
+CREATE TRIGGER evaluation_versions_in_order BEFORE INSERT ON evaluation_versions
+WHEN new.version <> 1 + COALESCE(
+    (SELECT MAX(version) FROM evaluation_versions WHERE evaluation_id = new.evaluation_id), 0)
+BEGIN
+    SELECT RAISE(ABORT, 'evaluation versions are numbered 1, 2, ... without gaps');
+END;
+CREATE TRIGGER evaluation_versions_no_update BEFORE UPDATE ON evaluation_versions
+BEGIN
+    SELECT RAISE(ABORT, 'a sealed evaluation version cannot be changed');
+END;
+CREATE TRIGGER evaluation_versions_no_delete BEFORE DELETE ON evaluation_versions
+BEGIN
+    SELECT RAISE(ABORT, 'a sealed evaluation version cannot be deleted');
+END;
+CREATE TRIGGER evaluations_submitted_no_update BEFORE UPDATE ON evaluations
+WHEN old.status = 'submitted' AND NOT (
+    (new.status = 'submitted' AND new.id = old.id AND new.version = old.version + 1
+     AND EXISTS (SELECT 1 FROM evaluation_versions v
+                 WHERE v.evaluation_id = old.id AND v.version = new.version
+                   AND v.score IS new.score))
+    OR (new.id = old.id AND new.recording_id = old.recording_id
+        AND new.checklist_id = old.checklist_id AND new.inspector = old.inspector
+        AND new.status = old.status AND new.score IS old.score AND new.working = old.working
+        AND new.submitted_at IS old.submitted_at AND new.version = old.version))
+BEGIN
+    SELECT RAISE(ABORT, 'a submitted evaluation is immutable: correct it with a new version');
+END;
+CREATE TRIGGER evaluations_submitted_no_delete BEFORE DELETE ON evaluations
+WHEN old.status = 'submitted'
+BEGIN
+    SELECT RAISE(ABORT, 'a submitted evaluation cannot be deleted');
+END;
+CREATE TRIGGER evaluation_answers_sealed_no_insert BEFORE INSERT ON evaluation_answers
+WHEN EXISTS (SELECT 1 FROM evaluations e WHERE e.id = new.evaluation_id
+             AND e.status = 'submitted' AND e.version > 0
+             AND NOT EXISTS (SELECT 1 FROM evaluation_versions v
+                             WHERE v.evaluation_id = e.id AND v.version > e.version))
+BEGIN
+    SELECT RAISE(ABORT, 'the answers of a submitted evaluation are immutable');
+END;
+CREATE TRIGGER evaluation_answers_sealed_no_update BEFORE UPDATE ON evaluation_answers
+WHEN EXISTS (SELECT 1 FROM evaluations e WHERE e.id IN (old.evaluation_id, new.evaluation_id)
+             AND e.status = 'submitted' AND e.version > 0
+             AND NOT EXISTS (SELECT 1 FROM evaluation_versions v
+                             WHERE v.evaluation_id = e.id AND v.version > e.version))
+BEGIN
+    SELECT RAISE(ABORT, 'the answers of a submitted evaluation are immutable');
+END;
+CREATE TRIGGER evaluation_answers_sealed_no_delete BEFORE DELETE ON evaluation_answers
+WHEN EXISTS (SELECT 1 FROM evaluations e WHERE e.id = old.evaluation_id
+             AND e.status = 'submitted' AND e.version > 0
+             AND NOT EXISTS (SELECT 1 FROM evaluation_versions v
+                             WHERE v.evaluation_id = e.id AND v.version > e.version))
+BEGIN
+    SELECT RAISE(ABORT, 'the answers of a submitted evaluation are immutable');
+END;
+)sql",
     };
     return steps;
 }

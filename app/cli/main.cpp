@@ -19,6 +19,7 @@
 #include "app/cli/analyze_command.hpp"
 #include "app/cli/maintenance_command.hpp"
 #include "app/cli/search_command.hpp"
+#include "app/cli/user_command.hpp"
 #include "app/core/import_day.hpp"
 #include "app/core/session.hpp"
 #include "assets/demo/demo_day.hpp"
@@ -300,6 +301,7 @@ int main(int argc, char** argv) {
     callqc::cli::AnalyzeCommand analyze(app);
     callqc::cli::SearchCommand search(app);
     callqc::cli::MaintenanceCommands maintenance(app);
+    callqc::cli::UserCommands users(app);
 
     CLI11_PARSE(app, argc, argv);
 
@@ -311,6 +313,9 @@ int main(int argc, char** argv) {
     }
     if (maintenance.parsed()) {
         return maintenance.run();
+    }
+    if (users.parsed()) {
+        return users.run();
     }
 
     if (phrases->parsed()) {
