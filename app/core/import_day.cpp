@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <fstream>
 #include <memory>
 #include <mutex>
@@ -106,6 +107,7 @@ struct Row {
     int line = 0;
     Fields fields;
     std::vector<fs::path> candidates; ///< the file as named, then as GBK bytes
+    std::uintmax_t bytes = 0;         ///< size of the first candidate found, for scheduling
 };
 
 struct Outcome {
@@ -328,12 +330,28 @@ struct Pipeline {
     std::condition_variable room;  ///< the writer committed rows, or stop
     std::vector<Outcome> outcomes;
     std::vector<char> finished;
-    std::size_t next = 0;       ///< next row to hand out
-    std::size_t inFlight = 0;   ///< handed out, not finished
-    std::size_t contiguous = 0; ///< rows [0, contiguous) are finished
-    std::size_t committed = 0;  ///< rows [0, committed) are written
+    std::vector<char> handedOut;
+    std::size_t firstWaiting = 0; ///< rows [0, firstWaiting) are all handed out
+    std::size_t inFlight = 0;     ///< handed out, not finished
+    std::size_t contiguous = 0;   ///< rows [0, contiguous) are finished
+    std::size_t committed = 0;    ///< rows [0, committed) are written
     bool stop = false;
 };
+
+/// The row a worker takes next, with `pipeline.mutex` held: of the rows not yet handed out that
+/// lie within `window` rows of the commit point, the biggest file (the earliest of equals), so
+/// that a long call late in the day does not run alone on one core at the end while the other
+/// cores idle (longest processing time first, Graham 1969). `rows.size()` when there is none.
+std::size_t pickRow(const Pipeline& pipe, const std::vector<Row>& rows, std::size_t window) {
+    const std::size_t end = std::min(rows.size(), pipe.committed + window);
+    std::size_t best = rows.size();
+    for (std::size_t i = pipe.firstWaiting; i < end; ++i) {
+        if (!pipe.handedOut[i] && (best == rows.size() || rows[i].bytes > rows[best].bytes)) {
+            best = i;
+        }
+    }
+    return best;
+}
 
 /// Sets `stop` on every way out of importDay, so workers never wait for a writer that is gone.
 struct StopOnExit {
@@ -466,6 +484,14 @@ CoreResult<ImportReport> importDay(storage::Database& db, const fs::path& source
                     row.candidates.push_back(gbkResolved);
                 }
             }
+            for (const auto& candidate : row.candidates) {
+                std::error_code sizeEc;
+                if (fs::is_regular_file(candidate, sizeEc)) {
+                    const auto size = fs::file_size(candidate, sizeEc);
+                    row.bytes = sizeEc ? 0 : size;
+                    break;
+                }
+            }
             rows.push_back(std::move(row));
             continue;
         }
@@ -503,22 +529,29 @@ CoreResult<ImportReport> importDay(storage::Database& db, const fs::path& source
     Pipeline pipe;
     pipe.outcomes.resize(n);
     pipe.finished.assign(n, 0);
+    pipe.handedOut.assign(n, 0);
     std::vector<std::jthread> pool;
     const StopOnExit stopOnExit{pipe};
     for (std::size_t w = 0; w < std::min(workers, n); ++w) {
         pool.emplace_back([&] {
             while (true) {
-                std::size_t i = 0;
+                std::size_t i = n;
                 {
                     std::unique_lock lock(pipe.mutex);
                     pipe.room.wait(lock, [&] {
-                        return pipe.stop || cancelRequested() || pipe.next >= n ||
-                               pipe.next < pipe.committed + window;
+                        if (pipe.stop || cancelRequested() || pipe.firstWaiting >= n) {
+                            return true;
+                        }
+                        i = pickRow(pipe, rows, window);
+                        return i < n;
                     });
-                    if (pipe.stop || cancelRequested() || pipe.next >= n) {
+                    if (pipe.stop || cancelRequested() || pipe.firstWaiting >= n) {
                         return;
                     }
-                    i = pipe.next++;
+                    pipe.handedOut[i] = 1;
+                    while (pipe.firstWaiting < n && pipe.handedOut[pipe.firstWaiting]) {
+                        ++pipe.firstWaiting;
+                    }
                     ++pipe.inFlight;
                 }
                 Outcome outcome = processRowSafely(rows[i], dir, stored[i], options);

@@ -2,14 +2,18 @@
 // tests/bench/audio_bench.sh. Not a test: prints measurements, asserts nothing. Every comparison
 // is measured side by side in the same run, alternating, because the machine is shared and noisy.
 //
-// Usage: audio_bench CORPUS_DIR [--threads N] [--reps N] [--trials N] [--no-ffmpeg]
+// Usage: audio_bench CORPUS_DIR [--threads N] [--reps N] [--trials N] [--no-ffmpeg] [--only import]
 //        audio_bench rss-stream FILE INDEX_FILE     (one measurement per process; used by the
 //        audio_bench rss-player FILE INDEX_FILE      main mode, which starts itself for them)
 //
 // 1. Import throughput in audio-seconds per wall-second over every corpus file on N threads:
 //    decodeFile + analyze + serializePeaks (what an import does per call) against a bare libav
 //    loop written here (open, find_stream_info, decode every frame, discard) and against
-//    `ffmpeg -v error -i F -f null -` started once per file.
+//    `ffmpeg -v error -i F -f null -` started once per file. And the whole import use case,
+//    core::importDay (hashing, decoding, analysis, SQLite inserts) of a metadata.csv naming every
+//    corpus file (written beside the manifest by this program), into a fresh database in a
+//    temporary folder each repetition, against the same bare libav loop. `--only import` runs
+//    just these two and skips items 2-4.
 // 2. Open to the first 20 ms of audio for the 60-min calls: AudioStream::open + one read, with
 //    the stored seek index (as the station opens an imported call) and without.
 // 3. Seeks to random points of those calls with the index from decodeFile: latency of seek + the
@@ -27,6 +31,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -49,11 +54,13 @@ extern "C" {
 #include <libavutil/log.h>
 }
 
+#include "app/core/import_day.hpp"
 #include "audio/analysis.hpp"
 #include "audio/audio_sink.hpp"
 #include "audio/audio_stream.hpp"
 #include "audio/decoder.hpp"
 #include "audio/player.hpp"
+#include "storage/database.hpp"
 
 extern char** environ;
 
@@ -220,7 +227,8 @@ bool ffmpegOne(const fs::path& path) {
 struct Pass {
     double wallSec = 0;
     int failures = 0;
-    std::vector<double> fileSec; ///< time each file took on its worker
+    std::vector<double> fileSec; ///< time each file took on its worker (per-file methods only)
+    std::string firstFailure;    ///< why the first failure failed, where known
 };
 
 /// Every file once, biggest first, on `threads` workers.
@@ -246,6 +254,59 @@ Pass runPass(const std::vector<CorpusFile>& files, unsigned threads, Worker work
     }
     pass.wallSec = secondsSince(start);
     pass.failures = failures;
+    return pass;
+}
+
+/// Writes DIR/metadata.csv naming every corpus file in manifest order, as a telephony platform's
+/// export of the day would (the long calls come last, as in the manifest), so that the corpus
+/// folder is a day folder for importDay. Returns false when it cannot be written.
+bool writeDayMetadata(const fs::path& dir, const std::vector<CorpusFile>& files) {
+    std::ofstream out(dir / "metadata.csv", std::ios::binary | std::ios::trunc);
+    out << "call_id,file,start_time,duration_sec,agent_id,agent_name,team\r\n";
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const int minutes = static_cast<int>(i) * 2;
+        const int agent = 1001 + static_cast<int>(i % 12);
+        out << fmt::format("{},{},2026-03-02 {:02}:{:02}:00,{:.0f},{},Agent {},team {}\r\n",
+                           files[i].path.stem().string(), files[i].path.filename().string(),
+                           8 + minutes / 60, minutes % 60, files[i].seconds, agent, agent,
+                           agent % 3 + 1);
+    }
+    return static_cast<bool>(out.flush());
+}
+
+/// One import of the day in `dir` with importDay's default options on `threads` workers, into a
+/// fresh database in a temporary folder: wall time from opening the database to closing it.
+/// `failures` counts the rows that did not come in as imported (want: none).
+Pass importPass(const fs::path& dir, std::size_t expected, unsigned threads) {
+    Pass pass;
+    const fs::path scratch =
+        fs::temp_directory_path() / fmt::format("callqc-import-bench-{}", ::getpid());
+    fs::remove_all(scratch);
+    fs::create_directories(scratch);
+    callqc::core::ImportOptions options;
+    options.jobs = static_cast<int>(threads);
+    const auto start = Clock::now();
+    {
+        auto db = callqc::storage::Database::open(scratch / "day.sqlite");
+        if (!db) {
+            pass.failures = static_cast<int>(expected);
+            pass.firstFailure = db.error().message();
+        } else if (auto report = callqc::core::importDay(*db, dir, options); !report) {
+            pass.failures = static_cast<int>(expected);
+            pass.firstFailure = report.error().message();
+        } else {
+            pass.failures = static_cast<int>(expected) - report->imported;
+            if (!report->rejected.empty()) {
+                const auto& r = report->rejected.front();
+                pass.firstFailure = fmt::format("row {} ({}): {}", r.row, r.file, r.reason);
+            } else if (pass.failures != 0) {
+                pass.firstFailure = fmt::format("{} rows imported, {} unchanged, {} expected",
+                                                report->imported, report->unchanged, expected);
+            }
+        }
+    }
+    pass.wallSec = secondsSince(start);
+    fs::remove_all(scratch);
     return pass;
 }
 
@@ -565,10 +626,15 @@ std::string verdict(bool ok) {
 
 void discardLibavLog(void*, int, const char*, va_list) {}
 
-int runAll(const fs::path& dir, unsigned threads, int reps, int trials, bool withFfmpeg) {
+int runAll(const fs::path& dir, unsigned threads, int reps, int trials, bool withFfmpeg,
+           bool onlyImport) {
     auto files = readManifest(dir);
     if (files.empty()) {
         fmt::print(stderr, "audio_bench: no manifest.tsv in {}\n", dir.string());
+        return 1;
+    }
+    if (!writeDayMetadata(dir, files)) {
+        fmt::print(stderr, "audio_bench: cannot write {}\n", (dir / "metadata.csv").string());
         return 1;
     }
     std::stable_sort(files.begin(), files.end(),
@@ -588,19 +654,50 @@ int runAll(const fs::path& dir, unsigned threads, int reps, int trials, bool wit
 
     struct Method {
         std::string name;
-        Worker work;
+        std::function<Pass()> run;
         std::vector<Pass> passes;
     };
-    std::vector<Method> methods{{"ours: decodeFile+analyze+peaks", importOne, {}},
-                                {"bare libav decode loop", bareDecodeOne, {}},
-                                {"(ours: decodeFile alone)", decodeOnly, {}}};
-    if (withFfmpeg) {
-        methods.push_back({"ffmpeg -f null, one per file", ffmpegOne, {}});
+    const auto perFile = [&](std::string name, Worker work) {
+        return Method{
+            std::move(name), [&files, threads, work] { return runPass(files, threads, work); }, {}};
+    };
+    // Indices into `methods`; kNone when a method is not run.
+    constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+    std::size_t ours = kNone;
+    std::size_t bare = kNone;
+    std::size_t decode = kNone;
+    std::size_t ffmpeg = kNone;
+    std::vector<Method> methods;
+    if (!onlyImport) {
+        ours = methods.size();
+        methods.push_back(perFile("ours: decodeFile+analyze+peaks", importOne));
     }
+    bare = methods.size();
+    methods.push_back(perFile("bare libav decode loop", bareDecodeOne));
+    if (!onlyImport) {
+        decode = methods.size();
+        methods.push_back(perFile("(ours: decodeFile alone)", decodeOnly));
+        if (withFfmpeg) {
+            ffmpeg = methods.size();
+            methods.push_back(perFile("ffmpeg -f null, one per file", ffmpegOne));
+        }
+    }
+    const std::size_t importing = methods.size();
+    methods.push_back({"importDay: hash+analyze+insert",
+                       [&dir, &files, threads] { return importPass(dir, files.size(), threads); },
+                       {}});
     for (int rep = 0; rep < reps; ++rep) {
         for (std::size_t k = 0; k < methods.size(); ++k) {
             auto& m = methods[(k + static_cast<std::size_t>(rep)) % methods.size()];
-            m.passes.push_back(runPass(files, threads, m.work));
+            m.passes.push_back(m.run());
+            if (&m == &methods[importing] && m.passes.back().failures != 0) {
+                // A rejected row would make the import look faster than it is: not a measurement.
+                fmt::print(stderr,
+                           "audio_bench: importDay took in {} of {} rows; first failure: {}\n",
+                           static_cast<int>(files.size()) - m.passes.back().failures, files.size(),
+                           m.passes.back().firstFailure);
+                return 1;
+            }
         }
     }
     const auto throughput = [&](const Method& m) {
@@ -630,19 +727,31 @@ int runAll(const fs::path& dir, unsigned threads, int reps, int trials, bool wit
                        return w;
                    }()));
     }
-    const double vsBare = pairedRatio(methods[0], methods[1]);
-    fmt::print("   ratio ours / bare libav    {:>6.2f}   (target >= 0.70, goal 1.0)  {}\n", vsBare,
-               verdict(vsBare >= 0.7));
-    if (withFfmpeg) {
-        const double vsFfmpeg = pairedRatio(methods[0], methods[3]);
+    if (ours != kNone) {
+        const double vsBare = pairedRatio(methods[ours], methods[bare]);
+        fmt::print("   ratio ours / bare libav    {:>6.2f}   (target >= 0.70, goal 1.0)  {}\n",
+                   vsBare, verdict(vsBare >= 0.7));
+    }
+    if (ffmpeg != kNone) {
+        const double vsFfmpeg = pairedRatio(methods[ours], methods[ffmpeg]);
         fmt::print("   ratio ours / ffmpeg        {:>6.2f}   (target >= 2.0)             {}\n",
                    vsFfmpeg, verdict(vsFfmpeg >= 2.0));
+    }
+    const double importVsBare = pairedRatio(methods[importing], methods[bare]);
+    fmt::print("   ratio import / bare decode {:>6.2f}   (target >= 0.60)            {}\n",
+               importVsBare, verdict(importVsBare >= 0.6));
+    fmt::print("   imported rows              {:>6}   (of {} corpus files)        {}\n",
+               static_cast<int>(files.size()) - methods[importing].passes.back().failures,
+               files.size(), verdict(methods[importing].passes.back().failures == 0));
+    if (onlyImport) {
+        return 0;
     }
 
     // Per variant: the summed per-file times, so a slow path in one format stands out.
     fmt::print("\n   per format (median over repetitions of summed per-file seconds)\n");
     fmt::print("   {:<12} {:>5} {:>8} {:>9} {:>9} {:>7} {:>9}{}\n", "variant", "files", "audio-h",
-               "ours-s", "bare-s", "ratio", "decode-s", withFfmpeg ? "  ffmpeg-s  vs-ffmpeg" : "");
+               "ours-s", "bare-s", "ratio", "decode-s",
+               ffmpeg != kNone ? "  ffmpeg-s  vs-ffmpeg" : "");
     std::map<std::string, std::vector<std::size_t>> byVariant;
     for (std::size_t i = 0; i < files.size(); ++i) {
         byVariant[files[i].variant].push_back(i);
@@ -663,16 +772,16 @@ int runAll(const fs::path& dir, unsigned threads, int reps, int trials, bool wit
         for (auto i : indices) {
             hours += files[i].seconds / 3600;
         }
-        const double ours = summed(methods[0]);
-        const double bare = summed(methods[1]);
-        const double decode = summed(methods[2]);
+        const double oursSec = summed(methods[ours]);
+        const double bareSec = summed(methods[bare]);
+        const double decodeSec = summed(methods[decode]);
         std::string tail;
-        if (withFfmpeg) {
-            const double ff = summed(methods[3]);
-            tail = fmt::format("  {:>8.2f}  {:>9.2f}", ff, ff / ours);
+        if (ffmpeg != kNone) {
+            const double ffSec = summed(methods[ffmpeg]);
+            tail = fmt::format("  {:>8.2f}  {:>9.2f}", ffSec, ffSec / oursSec);
         }
         fmt::print("   {:<12} {:>5} {:>8.2f} {:>9.2f} {:>9.2f} {:>7.2f} {:>9.2f}{}\n", variant,
-                   indices.size(), hours, ours, bare, bare / ours, decode, tail);
+                   indices.size(), hours, oursSec, bareSec, bareSec / oursSec, decodeSec, tail);
     }
 
     // The 60-min calls, for items 2-4.
@@ -753,13 +862,14 @@ int main(int argc, char** argv) {
     }
     if (argc < 2) {
         fmt::print(stderr, "usage: audio_bench CORPUS_DIR [--threads N] [--reps N] [--trials N] "
-                           "[--no-ffmpeg]\n");
+                           "[--no-ffmpeg] [--only import]\n");
         return 2;
     }
     unsigned threads = std::max(1u, std::thread::hardware_concurrency());
     int reps = 3;
     int trials = 30;
     bool withFfmpeg = true;
+    bool onlyImport = false;
     for (int i = 2; i < argc; ++i) {
         const std::string flag = argv[i];
         if (flag == "--no-ffmpeg") {
@@ -770,10 +880,13 @@ int main(int argc, char** argv) {
             reps = std::max(1, std::stoi(argv[++i]));
         } else if (i + 1 < argc && flag == "--trials") {
             trials = std::max(1, std::stoi(argv[++i]));
+        } else if (i + 1 < argc && flag == "--only" && std::string(argv[i + 1]) == "import") {
+            onlyImport = true;
+            ++i;
         } else {
             fmt::print(stderr, "audio_bench: unknown option {}\n", flag);
             return 2;
         }
     }
-    return runAll(argv[1], threads, reps, trials, withFfmpeg);
+    return runAll(argv[1], threads, reps, trials, withFfmpeg, onlyImport);
 }

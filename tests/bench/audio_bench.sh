@@ -4,8 +4,13 @@
 # the tables (throughput ratios against a bare libav decode loop and against ffmpeg, open and
 # seek latency and landing error in 60-min calls, resident memory while streaming).
 #
+# It also measures the whole import use case (core::importDay: hashing, analysis and SQLite
+# inserts of a metadata.csv that audio_bench writes into the corpus folder) against the same bare
+# decode loop.
+#
 # Usage: tests/bench/audio_bench.sh [BUILD_DIR=build-bench] [CORPUS_DIR=BUILD_DIR/audio-corpus]
-# Environment: CALLS (default 200), SEED (1), REPS (3), TRIALS (30), THREADS (all cores).
+# Environment: CALLS (default 200), SEED (1), REPS (3), TRIALS (30), THREADS (all cores),
+#              ONLY=import (just the import row and its bare-decode baseline; items 2-4 skipped).
 set -euo pipefail
 
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
@@ -30,4 +35,4 @@ if ! command -v ffmpeg >/dev/null; then
 fi
 echo "== benchmarks ($(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
 "$build/tests/bench/audio_bench" "$corpus" --threads "$threads" --reps "${REPS:-3}" \
-    --trials "${TRIALS:-30}" ${ffmpeg_flag:-}
+    --trials "${TRIALS:-30}" ${ffmpeg_flag:-} ${ONLY:+--only "$ONLY"}
