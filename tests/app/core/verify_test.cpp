@@ -100,3 +100,28 @@ TEST_F(Verify, stopsWhenCancelled) {
 
 } // namespace
 } // namespace callqc::core
+
+namespace callqc::core {
+namespace {
+
+TEST(Sha256File, matchesTheStandardsTestVectorsAcrossBufferBoundaries) {
+    const auto dir = std::filesystem::path(CALLQC_TEST_TMP) / fmt::format("sha-{}", getpid());
+    std::filesystem::create_directories(dir);
+    writeFile(dir / "empty", "");
+    writeFile(dir / "abc", "abc");
+    // FIPS 180-2's long vector: a million 'a's, more than 15 reads of the 64 KiB buffer.
+    writeFile(dir / "million", std::string(1000000, 'a'));
+    EXPECT_EQ(sha256File(dir / "empty"),
+              "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    EXPECT_EQ(sha256File(dir / "abc"),
+              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(sha256File(dir / "million"),
+              "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    const auto missing = sha256File(dir / "nope");
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.error().find("nope: cannot open for reading"), std::string::npos);
+    std::filesystem::remove_all(dir);
+}
+
+} // namespace
+} // namespace callqc::core
