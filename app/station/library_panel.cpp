@@ -49,6 +49,15 @@ bool field(const char* label, const char* id, const char* hint, std::string& val
     return ImGui::InputTextWithHint(id, hint, &value, ImGuiInputTextFlags_EnterReturnsTrue);
 }
 
+/// 1234567 → "1,234,567".
+std::string grouped(std::int64_t value) {
+    std::string digits = std::to_string(value);
+    for (auto at = static_cast<std::ptrdiff_t>(digits.size()) - 3; at > 0; at -= 3) {
+        digits.insert(static_cast<std::size_t>(at), ",");
+    }
+    return digits;
+}
+
 std::string clock(double seconds) {
     const auto total = static_cast<int>(std::max(0.0, seconds));
     return fmt::format("{:02}:{:02}", total / 60, total % 60);
@@ -135,7 +144,7 @@ void drawLibraryPanel(const LibraryState& state, LibraryActions& actions, const 
     } else if (state.count) {
         ImGui::TextUnformatted(
             fmt::format(fmt::runtime(state.countCapped ? words.matchesMore : words.matches),
-                        *state.count)
+                        grouped(*state.count))
                 .c_str());
     }
     if (search) {

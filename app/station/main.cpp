@@ -110,12 +110,17 @@ int main(int argc, char** argv) {
     cli.add_option("--screen", screenName, "screen to start on: review, library, import, settings")
         ->check(CLI::IsMember({"review", "library", "import", "settings"}));
     cli.add_option("--import-folder", importFolder, "folder the Import screen starts in");
+    bool startImport = false;
+    cli.add_flag("--start-import", startImport,
+                 "import the --import-folder day at start (with --frames: wait for its report)");
     cli.add_option("--frames", frames, "quit after this many frames (for tests)");
     cli.add_option("--bench-frames", benchFrames,
                    "draw this many frames as fast as possible, paging down the Library (or "
                    "playing the call on Review), and print the time per frame");
     cli.add_option("--screenshot", screenshot, "write a PNG of the last frame here");
     cli.add_flag("--open-first", openFirst, "open the first call of the queue");
+    int openRow = 0;
+    cli.add_option("--open-row", openRow, "open this row of the queue (1 = the first)");
     cli.add_option("--play-at", playAt, "with --open-first: start playing from this second");
     cli.add_flag("--no-audio", noAudio, "do not use the sound device");
     cli.add_flag("--show-keys", showKeys, "start with the keyboard shortcuts shown (as ? does)");
@@ -202,20 +207,30 @@ int main(int argc, char** argv) {
         ImGui_ImplGlfw_InitForOpenGL(window, true);
         ImGui_ImplOpenGL3_Init("#version 330");
         const auto screen = screenNamed(screenName).value_or(callqc::station::Screen::Review);
-        if (openFirst || benchFrames > 0 || screen != callqc::station::Screen::Review) {
+        if (openRow > 0) {
+            openFirst = true;
+        }
+        if (openFirst || benchFrames > 0 || startImport ||
+            screen != callqc::station::Screen::Review) {
             // Test and benchmark runs start from a known state: the queue (and the library's
             // first page) read, the first call open.
             app.settle();
             if (openFirst && !app.queue().empty()) {
-                app.openCall(app.queue().front().recordingId);
+                const auto row = std::clamp<std::size_t>(
+                    static_cast<std::size_t>(std::max(openRow, 1)), 1, app.queue().size());
+                app.openCall(app.queue()[row - 1].recordingId);
                 app.settle();
                 if (playAt >= 0 && app.call()) {
+                    app.player().waitBuffered(4096, std::chrono::seconds(10));
                     app.seek(playAt);
                     app.togglePlay();
                 }
             }
             app.showScreen(screen);
             app.settle();
+        }
+        if (startImport) {
+            app.startImport();
         }
         callqc::station::loadFonts(app.allText(), 18.0f * xscale);
         app.showHelp(showKeys);
