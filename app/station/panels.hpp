@@ -41,6 +41,7 @@ struct InlineEdit {
     double atSec = 0;
     std::optional<double> endSec;
     std::string text;
+    std::string original; ///< Comment: what the answer's comment was before (Esc restores it)
     bool focusNow = true; ///< give the field the keyboard this frame
 };
 

@@ -724,6 +724,7 @@ void StationApp::startComment() {
     edit.kind = InlineEdit::Kind::Comment;
     edit.itemId = item->id;
     edit.text = m_answers[item->id].comment;
+    edit.original = edit.text;
     m_edit = std::move(edit);
     m_advanceAfterEdit = false;
     ++m_edits;
@@ -761,8 +762,16 @@ void StationApp::startNote(bool aboutFocusedItem) {
 }
 
 void StationApp::editText(const std::string& text) {
-    if (m_edit) {
-        m_edit->text = text;
+    if (!m_edit) {
+        return;
+    }
+    m_edit->text = text;
+    if (m_edit->kind == InlineEdit::Kind::Comment && editable()) {
+        // Typed into the draft as it is typed, so the autosave keeps all but its last seconds.
+        m_answers[m_edit->itemId].comment = text;
+        if (!m_dirtySince) {
+            m_dirtySince = std::chrono::steady_clock::now();
+        }
     }
 }
 
@@ -773,6 +782,11 @@ void StationApp::finishEdit(bool keep) {
     const InlineEdit edit = std::move(*m_edit);
     m_edit.reset();
     const bool advance = std::exchange(m_advanceAfterEdit, false);
+    if (!keep && edit.kind == InlineEdit::Kind::Comment && editable() &&
+        m_answers[edit.itemId].comment != edit.original) {
+        m_answers[edit.itemId].comment = edit.original; // Esc: as it was before the field opened
+        m_dirtySince = std::chrono::steady_clock::now();
+    }
     if (!keep || !editable()) {
         return;
     }

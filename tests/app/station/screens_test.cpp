@@ -268,5 +268,41 @@ TEST_F(ScreensTest, aDraftStillUnsavedWhenTheWorkstationClosesIsWritten) {
     EXPECT_TRUE(found);
 }
 
+TEST_F(ScreensTest, aCommentBeingTypedIsInTheAutosavedDraftAndEscTakesItBack) {
+    auto app = makeApp("qc-typing");
+    const auto recording = app->queue().front().recordingId;
+    app->openCall(recording);
+    app->settle();
+    app->run(Command::Comment);
+    ASSERT_TRUE(app->edit());
+    const std::string item = app->edit()->itemId;
+    app->editText("客户情绪激动，坐席");
+    const auto storedComment = [&]() -> std::optional<std::string> {
+        auto db = storage::Database::open(*s_dir / "qc.db");
+        auto stored = storage::loadEvaluation(*db, recording, "qc-typing");
+        if (!stored || !stored->has_value()) {
+            return std::nullopt;
+        }
+        for (const auto& answer : (*stored)->answers) {
+            if (answer.itemId == item) {
+                return answer.comment;
+            }
+        }
+        return std::string();
+    };
+    // Nothing is written while the field is open until the autosave's pause has passed.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1700));
+    app->update();
+    app->settle();
+    EXPECT_EQ(storedComment(), "客户情绪激动，坐席") << "typing reached the draft without Enter";
+
+    app->finishEdit(false); // Esc
+    EXPECT_EQ(app->answers().at(item).comment, "");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1700));
+    app->update();
+    app->settle();
+    EXPECT_EQ(storedComment(), "") << "Esc took the comment back out of the draft too";
+}
+
 } // namespace
 } // namespace callqc::station
