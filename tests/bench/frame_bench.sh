@@ -21,6 +21,7 @@ work="$build/bench-frames"
 mkdir -p "$work" "$build/bench-search"
 
 cmake -S "$source_dir" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCALLQC_WERROR=OFF \
+    -DCALLQC_BUILD_STATION=ON \
     >/dev/null
 cmake --build "$build" --parallel "$(nproc)" --target callqc callqc-station search_bench
 
