@@ -67,6 +67,12 @@ const ScreenText& screenText(scoring::Language language) {
         .keyboardMap = "键盘快捷键",
         .settingsFile = "设置保存在 {}",
         .deviceFailed = "{}：改为静音时钟播放",
+        .signInTitle = "登录后开始工作",
+        .userName = "用户名",
+        .password = "密码",
+        .signIn = "登录",
+        .signingIn = "正在验证…",
+        .signedInAs = "{}（{}）",
     };
     static const ScreenText en{
         .tabReview = "Review",
@@ -133,6 +139,12 @@ const ScreenText& screenText(scoring::Language language) {
         .keyboardMap = "Keyboard map",
         .settingsFile = "Settings are saved in {}",
         .deviceFailed = "{}: playing to a silent clock instead",
+        .signInTitle = "Sign in to start",
+        .userName = "User",
+        .password = "Password",
+        .signIn = "Sign in",
+        .signingIn = "Checking…",
+        .signedInAs = "{} ({})",
     };
     return language == scoring::Language::Zh ? zh : en;
 }
@@ -200,7 +212,13 @@ std::vector<const char*> allStrings(const ScreenText& t) {
             t.rightChannel,
             t.keyboardMap,
             t.settingsFile,
-            t.deviceFailed};
+            t.deviceFailed,
+            t.signInTitle,
+            t.userName,
+            t.password,
+            t.signIn,
+            t.signingIn,
+            t.signedInAs};
 }
 
 } // namespace callqc::station

@@ -75,6 +75,13 @@ struct ScreenText {
     const char* keyboardMap;
     const char* settingsFile; ///< Saved in {}
     const char* deviceFailed; ///< {}: playing to a silent clock instead
+    // Sign-in
+    const char* signInTitle;
+    const char* userName;
+    const char* password;
+    const char* signIn;
+    const char* signingIn;
+    const char* signedInAs; ///< {} ({})
 };
 
 [[nodiscard]] const ScreenText& screenText(scoring::Language language);

@@ -8,6 +8,7 @@
 #include "app/station/import_panel.hpp"
 #include "app/station/library_panel.hpp"
 #include "app/station/settings_panel.hpp"
+#include "app/station/sign_in_panel.hpp"
 #include "tests/app/station/imgui_harness.hpp"
 #include "tests/audio/fixtures.hpp"
 
@@ -221,6 +222,49 @@ TEST(SettingsPanel, aClickOnSkipSilenceAsksForThatChangeAlone) {
     StationSettings expected;
     expected.skipSilence = true;
     EXPECT_EQ(*actions.changed, expected);
+}
+
+struct RecordingSignInActions final : SignInActions {
+    int tries = 0;
+    void signIn() override { ++tries; }
+};
+
+TEST(SignInPanel, enterInThePasswordFieldSignsInAndNothingIsAskedWhileChecking) {
+    std::string user;
+    std::string password;
+    SignInState state;
+    state.user = &user;
+    state.password = &password;
+    RecordingSignInActions actions;
+    ImGuiHarness ui{1280, 800};
+    const auto body = [&] {
+        drawSignInPanel(state, actions, screenText(scoring::Language::En));
+    };
+    ui.frame(body);
+    ui.frame(body);
+    for (const char c : std::string("qc1")) {
+        ImGui::GetIO().AddInputCharacter(static_cast<unsigned>(c));
+        ui.frame(body);
+    }
+    EXPECT_EQ(user, "qc1") << "the user field has the keyboard when the box appears";
+    ui.press(body, tests::glfw::kTab);
+    for (const char c : std::string("s3cret-pw")) {
+        ImGui::GetIO().AddInputCharacter(static_cast<unsigned>(c));
+        ui.frame(body);
+    }
+    EXPECT_EQ(password, "s3cret-pw");
+    EXPECT_EQ(actions.tries, 0);
+    ui.press(body, tests::glfw::kEnter);
+    EXPECT_EQ(actions.tries, 1);
+
+    state.checking = true; // Argon2id is at work: the fields and the button wait
+    const ImGuiWindow* box = ImGuiHarness::findWindow("signIn");
+    ASSERT_NE(box, nullptr);
+    for (float y = box->Pos.y; y < box->Pos.y + box->Size.y; y += 6) {
+        ui.click(body, ImVec2(box->Pos.x + box->Size.x / 2, y));
+    }
+    ui.press(body, tests::glfw::kEnter);
+    EXPECT_EQ(actions.tries, 1);
 }
 
 TEST(ScreenText, everyStringIsListedForTheFontAndNoneIsEmpty) {
