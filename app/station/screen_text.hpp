@@ -82,6 +82,24 @@ struct ScreenText {
     const char* signIn;
     const char* signingIn;
     const char* signedInAs; ///< {} ({})
+    // Administration
+    const char* tabAdmin;
+    const char* usersTitle;
+    const char* displayName;
+    const char* role;
+    const char* scope;
+    const char* accountState;
+    const char* active;
+    const char* disabled;
+    const char* locked;
+    const char* addUser;
+    const char* projects;
+    const char* projectsHint;
+    const char* teams;
+    const char* teamsHint;
+    const char* setPassword;
+    const char* disable;
+    const char* selectUser;
 };
 
 [[nodiscard]] const ScreenText& screenText(scoring::Language language);

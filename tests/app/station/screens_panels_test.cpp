@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "app/station/admin_panel.hpp"
 #include "app/station/import_panel.hpp"
 #include "app/station/library_panel.hpp"
 #include "app/station/settings_panel.hpp"
@@ -265,6 +266,73 @@ TEST(SignInPanel, enterInThePasswordFieldSignsInAndNothingIsAskedWhileChecking) 
     }
     ui.press(body, tests::glfw::kEnter);
     EXPECT_EQ(actions.tries, 1);
+}
+
+TEST(UserForm, becomesANewUserWithTrimmedNamesAndCommaSeparatedScopes) {
+    UserForm form;
+    form.name = "  lead1 ";
+    form.displayName = "李组长";
+    form.role = 3;
+    form.projects = "信用卡服务，宽带报修, ,";
+    form.teams = " 客服一组 ";
+    const auto user = toNewUser(form);
+    EXPECT_EQ(user.name, "lead1");
+    EXPECT_EQ(user.displayName, "李组长");
+    EXPECT_EQ(user.role, core::Role::TeamLead);
+    EXPECT_EQ(user.projects, (std::vector<std::string>{"信用卡服务", "宽带报修"}));
+    EXPECT_EQ(user.teams, std::vector<std::string>{"客服一组"});
+}
+
+struct RecordingAdminActions final : AdminActions {
+    std::optional<std::size_t> selected;
+    int adds = 0;
+    int passwords = 0;
+    int disables = 0;
+    void selectUser(std::size_t index) override { selected = index; }
+    void addUserFromForm() override { ++adds; }
+    void setSelectedPassword() override { ++passwords; }
+    void disableSelected() override { ++disables; }
+};
+
+TEST(AdminPanel, rowsSelectAndTheButtonsAskForTheirChange) {
+    std::vector<core::UserInfo> users(2);
+    users[0].name = "admin";
+    users[0].role = core::Role::Administrator;
+    users[0].projects = {"*"};
+    users[1].name = "qc1";
+    users[1].disabled = true;
+    UserForm form;
+    AdminState state;
+    state.users = &users;
+    state.form = &form;
+    RecordingAdminActions actions;
+    ImGuiHarness ui{1280, 800};
+    const auto body = [&] {
+        drawAdminPanel(state, actions, screenText(scoring::Language::En), scoring::Language::En);
+    };
+    for (float y = 20; y < 200 && !actions.selected; y += 4) {
+        ui.click(body, ImVec2(30, y));
+    }
+    ASSERT_TRUE(actions.selected);
+    EXPECT_EQ(*actions.selected, 0u);
+
+    const ImGuiWindow* formWindow = ImGuiHarness::findWindow("userForm");
+    ASSERT_NE(formWindow, nullptr);
+    const auto add = ui.find(body, ImGuiHarness::idOf(formWindow, {}, "Add user"), formWindow->Pos,
+                             ImVec2(formWindow->Pos.x + formWindow->Size.x, 400), 6);
+    ASSERT_TRUE(add);
+    ui.click(body, *add);
+    EXPECT_EQ(actions.adds, 1);
+
+    state.selected = 1; // a disabled user: Disable is greyed out, Set password is not
+    ui.frame(body);
+    for (float y = 150; y < 400; y += 5) {
+        for (float x = formWindow->Pos.x; x < formWindow->Pos.x + formWindow->Size.x; x += 12) {
+            ui.click(body, ImVec2(x, y));
+        }
+    }
+    EXPECT_GE(actions.passwords, 1);
+    EXPECT_EQ(actions.disables, 0);
 }
 
 TEST(ScreenText, everyStringIsListedForTheFontAndNoneIsEmpty) {
