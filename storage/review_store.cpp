@@ -170,7 +170,8 @@ Result<std::vector<QueueRow>> queueFor(Database& db, const std::string& inspecto
         "SELECT r.id, r.call_id, r.call_date, r.start_time, a.employee_no, a.name, "
         "COALESCE(t.name, ''), r.duration_sec, MIN(q.reason), MIN(q.explanation), "
         "COALESCE(e.status, ''), e.score, "
-        "COALESCE(json_array_length(p.dead_air), 0), COALESCE(json_array_length(p.overtalk), 0) "
+        "COALESCE(json_array_length(p.dead_air), 0), COALESCE(json_array_length(p.overtalk), 0), "
+        "r.queue "
         "FROM queue_items q JOIN recordings r ON r.id = q.recording_id "
         "JOIN agents a ON a.id = r.agent_id LEFT JOIN teams t ON t.id = a.team_id "
         "LEFT JOIN audio_profiles p ON p.recording_id = r.id "
@@ -199,6 +200,7 @@ Result<std::vector<QueueRow>> queueFor(Database& db, const std::string& inspecto
         }
         q.deadAirCount = static_cast<int>(s.getInt(12));
         q.overtalkCount = static_cast<int>(s.getInt(13));
+        q.queue = s.getText(14);
         return q;
     });
 }
@@ -361,7 +363,8 @@ Result<std::vector<ReportScoreRow>> submittedScores(Database& db, ReportGrouping
     const std::string_view key = by == ReportGrouping::Agent ? "a.employee_no" : "t.name";
     const std::string_view label = by == ReportGrouping::Agent ? "a.name" : "t.name";
     auto stmt = db.prepare(fmt::format(
-        "SELECT COALESCE({0}, ''), COALESCE({1}, ''), e.score FROM evaluations e "
+        "SELECT COALESCE({0}, ''), COALESCE({1}, ''), e.score, r.queue, COALESCE(t.name, '') "
+        "FROM evaluations e "
         "JOIN recordings r ON r.id = e.recording_id JOIN agents a ON a.id = r.agent_id "
         "LEFT JOIN teams t ON t.id = a.team_id "
         "WHERE e.status = 'submitted' AND e.score IS NOT NULL AND r.call_date BETWEEN ? AND ? "
@@ -372,8 +375,81 @@ Result<std::vector<ReportScoreRow>> submittedScores(Database& db, ReportGrouping
     }
     stmt->bindAll(fromDate, toDate);
     return collect<ReportScoreRow>(*stmt, [](const Statement& s) {
-        return ReportScoreRow{s.getText(0), s.getText(1), s.getDouble(2)};
+        return ReportScoreRow{s.getText(0), s.getText(1), s.getDouble(2), s.getText(3),
+                              s.getText(4)};
     });
+}
+
+namespace {
+
+Result<CallScope> callScopeWhere(Database& db, std::string_view where, const auto& key,
+                                 const std::string& preferInspector, const std::string& missing) {
+    auto stmt = db.prepare(fmt::format(
+        "SELECT r.id, r.call_id, r.queue, COALESCE(t.name, ''), COALESCE("
+        "(SELECT q.inspector FROM queue_items q WHERE q.recording_id = r.id AND q.inspector = ?2), "
+        "(SELECT q.inspector FROM queue_items q WHERE q.recording_id = r.id "
+        "ORDER BY q.id DESC LIMIT 1), '') "
+        "FROM recordings r JOIN agents a ON a.id = r.agent_id "
+        "LEFT JOIN teams t ON t.id = a.team_id WHERE {}",
+        where));
+    if (!stmt) {
+        return tl::unexpected(stmt.error());
+    }
+    stmt->bindAll(key, preferInspector);
+    auto row = stmt->step();
+    if (!row) {
+        return tl::unexpected(row.error());
+    }
+    if (!*row) {
+        return tl::unexpected(StorageError{StorageError::Kind::NotFound, missing});
+    }
+    return CallScope{stmt->getInt(0), stmt->getText(1), stmt->getText(2), stmt->getText(3),
+                     stmt->getText(4)};
+}
+
+} // namespace
+
+Result<CallScope> callScope(Database& db, std::int64_t recordingId,
+                            const std::string& preferInspector) {
+    return callScopeWhere(db, "r.id = ?1", recordingId, preferInspector,
+                          fmt::format("no recording with id {}", recordingId));
+}
+
+Result<CallScope> callScopeByCallId(Database& db, const std::string& callId,
+                                    const std::string& preferInspector) {
+    return callScopeWhere(db, "r.call_id = ?1", callId, preferInspector,
+                          fmt::format("no call \"{}\"", callId));
+}
+
+Result<AgentScope> agentScope(Database& db, const std::string& employeeNo) {
+    auto agent = db.prepare("SELECT a.id, COALESCE(t.name, '') FROM agents a "
+                            "LEFT JOIN teams t ON t.id = a.team_id WHERE a.employee_no = ?");
+    if (!agent) {
+        return tl::unexpected(agent.error());
+    }
+    agent->bindAll(employeeNo);
+    auto row = agent->step();
+    if (!row) {
+        return tl::unexpected(row.error());
+    }
+    if (!*row) {
+        return tl::unexpected(
+            StorageError{StorageError::Kind::NotFound, fmt::format("no agent \"{}\"", employeeNo)});
+    }
+    AgentScope scope;
+    scope.team = agent->getText(1);
+    auto queues =
+        db.prepare("SELECT DISTINCT queue FROM recordings WHERE agent_id = ? ORDER BY queue");
+    if (!queues) {
+        return tl::unexpected(queues.error());
+    }
+    queues->bindAll(agent->getInt(0));
+    auto list = collect<std::string>(*queues, [](const Statement& s) { return s.getText(0); });
+    if (!list) {
+        return tl::unexpected(list.error());
+    }
+    scope.queues = std::move(*list);
+    return scope;
 }
 
 } // namespace callqc::storage

@@ -78,6 +78,7 @@ struct QueueRow {
     std::optional<double> score;
     int deadAirCount = 0;
     int overtalkCount = 0;
+    std::string queue; ///< the call's queue (技能组/项目)
 };
 
 /// The inspector's queue: items of every batch for `inspector`, on `callDate` when given, ordered
@@ -123,13 +124,42 @@ struct ReportScoreRow {
     std::string groupKey;
     std::string groupLabel;
     double score = 0;
+    std::string queue; ///< the call's queue (技能组/项目)
+    std::string team;  ///< the agent's team, "" when none
 };
 
-/// Submitted, scored evaluations of calls on `callDate`, one row each, keyed by agent or team.
 /// Submitted, scored evaluations of calls from `fromDate` to `toDate` (inclusive, 'YYYY-MM-DD'),
 /// one row each, keyed by agent or team.
 [[nodiscard]] Result<std::vector<ReportScoreRow>> submittedScores(Database& db, ReportGrouping by,
                                                                   const std::string& fromDate,
                                                                   const std::string& toDate);
+
+/// What decides who may work on one call: its project, its agent's team, and whose queue it is
+/// in.
+struct CallScope {
+    std::int64_t recordingId = 0;
+    std::string callId;
+    std::string queue; ///< the call's queue (技能组/项目)
+    std::string team;  ///< the agent's team, "" when none
+    /// The inspector whose queue the call is in: `preferInspector` when one of the call's queue
+    /// items is theirs, else the latest queue item's inspector; "" when never sampled.
+    std::string assignedInspector;
+};
+
+/// The scope of the recording with this id; NotFound when there is none.
+[[nodiscard]] Result<CallScope> callScope(Database& db, std::int64_t recordingId,
+                                          const std::string& preferInspector = "");
+/// The same, by call id.
+[[nodiscard]] Result<CallScope> callScopeByCallId(Database& db, const std::string& callId,
+                                                  const std::string& preferInspector = "");
+
+/// Where an agent works: their team and the queues of their calls.
+struct AgentScope {
+    std::string team;                ///< "" when none
+    std::vector<std::string> queues; ///< distinct, sorted; empty when they have no calls
+};
+
+/// The scope of the agent with this employee number; NotFound when unknown.
+[[nodiscard]] Result<AgentScope> agentScope(Database& db, const std::string& employeeNo);
 
 } // namespace callqc::storage

@@ -19,8 +19,11 @@
 #include "app/cli/analyze_command.hpp"
 #include "app/cli/maintenance_command.hpp"
 #include "app/cli/search_command.hpp"
+#include "app/cli/sign_in.hpp"
 #include "app/cli/user_command.hpp"
+#include "app/core/audit.hpp"
 #include "app/core/import_day.hpp"
+#include "app/core/permissions.hpp"
 #include "app/core/session.hpp"
 #include "assets/demo/demo_day.hpp"
 #include "scoring/phrases.hpp"
@@ -179,8 +182,13 @@ int main(int argc, char** argv) {
     std::string dbPath = callqc::core::defaultDatabasePath().string();
     bool json = false;
     std::string inspector = defaultInspector();
+    std::string actingUser;
     const auto addCommon = [&](CLI::App* cmd) {
         cmd->add_option("--db", dbPath, "SQLite database (default: $CALLQC_DB or per-user path)");
+        cmd->add_option("--user", actingUser,
+                        "who is acting (default: $CALLQC_USER); the password comes from "
+                        "$CALLQC_PASSWORD or a prompt. A database without user accounts needs "
+                        "no sign-in");
         cmd->add_flag("--json", json, "machine-readable output");
     };
 
@@ -238,7 +246,7 @@ int main(int argc, char** argv) {
     sample->add_option("--queue", sampleQueue, "sample only this queue (技能组/项目)");
     sample->add_option("--inspector", sampleInspectors,
                        "whose queue the sample goes to; give it several times to split the "
-                       "sample evenly among inspectors (default: $USER)");
+                       "sample evenly among inspectors (default: the acting user)");
     sample
         ->add_option("--min-duration", sampleOptions.rules.minDurationSec,
                      "skip calls shorter than this many seconds (complaints excepted)")
@@ -348,10 +356,18 @@ int main(int argc, char** argv) {
         importOptions.columnsFile = importColumns;
         importOptions.analysis.agentChannel = importAgentChannel == "right" ? 1 : 0;
         importOptions.recordingRoots.assign(importRoots.begin(), importRoots.end());
-        auto db = callqc::storage::Database::open(dbPath);
-        if (!db) {
-            return failWith(db.error().message());
+        auto acting = callqc::cli::openActing(dbPath, actingUser,
+                                              callqc::cli::nameWithoutAccounts(actingUser));
+        if (!acting) {
+            return failWith(acting.error());
         }
+        if (acting->accounts) {
+            if (auto refusal =
+                    callqc::core::authorize(acting->actor, callqc::core::Action::Import, {})) {
+                return failWith(refusal->message());
+            }
+        }
+        auto* db = &acting->db;
         callqc::core::Progress progress;
         // Ctrl-C or SIGTERM stops after the calls in hand are written; a second Ctrl-C kills.
         g_cancel = &progress.cancel;
@@ -381,6 +397,16 @@ int main(int argc, char** argv) {
         if (!result) {
             return failWith(result.error().message());
         }
+        if (auto audited = callqc::core::recordAudit(*db, {acting->actor.user,
+                                                           "import.day",
+                                                           fmt::format("day:{}", importDir),
+                                                           {{"imported", result->imported},
+                                                            {"unchanged", result->unchanged},
+                                                            {"rejected", result->rejected.size()},
+                                                            {"cancelled", result->cancelled}}});
+            !audited) {
+            return failWith(audited.error().message());
+        }
         if (json) {
             nlohmann::json rejected = nlohmann::json::array();
             for (const auto& r : result->rejected) {
@@ -408,13 +434,17 @@ int main(int argc, char** argv) {
         return result->cancelled ? 130 : 0;
     }
 
-    if (sample->parsed() && !sampleInspectors.empty()) {
-        inspector = sampleInspectors.front();
+    // Without user accounts the session acts as before: as --user, else the first --inspector
+    // of a sample, else $CALLQC_USER or $USER.
+    std::string legacyName = callqc::cli::nameWithoutAccounts(actingUser);
+    if (sample->parsed() && !sampleInspectors.empty() && actingUser.empty()) {
+        legacyName = sampleInspectors.front();
     }
-    auto session = callqc::core::Session::open(dbPath, inspector);
+    auto session = callqc::cli::openSession(dbPath, actingUser, legacyName);
     if (!session) {
-        return failWith(session.error().message());
+        return failWith(session.error());
     }
+    inspector = session->inspector();
 
     if (complaint->parsed()) {
         if (auto ok = session->setComplaint(complaintCall, !clearComplaint); !ok) {

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <regex>
 #include <thread>
 
@@ -9,6 +10,9 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "app/cli/sign_in.hpp"
+#include "app/core/audit.hpp"
+#include "app/core/permissions.hpp"
 #include "app/core/session.hpp"
 #include "app/core/verify.hpp"
 
@@ -29,6 +33,24 @@ void drawProgress(const char* what, int done, int total) {
     }
 }
 
+/// Opens the database as the acting user and checks they may do `action` (a database without
+/// user accounts has nobody to check, as before accounts existed); prints why not.
+std::optional<Acting> actingFor(const std::string& dbPath, const std::string& user,
+                                core::Action action) {
+    auto acting = openActing(dbPath, user, nameWithoutAccounts(user));
+    if (!acting) {
+        fmt::print(stderr, "callqc: {}\n", acting.error());
+        return std::nullopt;
+    }
+    if (acting->accounts) {
+        if (auto refusal = core::authorize(acting->actor, action, {})) {
+            fmt::print(stderr, "callqc: {}\n", refusal->message());
+            return std::nullopt;
+        }
+    }
+    return std::move(*acting);
+}
+
 } // namespace
 
 MaintenanceCommands::MaintenanceCommands(CLI::App& app)
@@ -40,13 +62,17 @@ MaintenanceCommands::MaintenanceCommands(CLI::App& app)
       m_dbPath(core::defaultDatabasePath().string()) {
     const std::string dbHelp = "SQLite database (default: $CALLQC_DB or per-user path)";
     m_verify->add_option("--date", m_date, "only the calls of this day, YYYY-MM-DD");
+    const std::string userHelp = "who is acting (default: $CALLQC_USER); the password comes from "
+                                 "$CALLQC_PASSWORD or a prompt";
     m_verify->add_option("--db", m_dbPath, dbHelp);
+    m_verify->add_option("--user", m_user, userHelp);
     m_verify->add_flag("--json", m_json,
                        R"(one object: {"checked": n, "missing": [...], "changed": [...], ...})");
     m_verify->footer("Exit status: 0 when every file is as imported, 1 when any is missing, "
                      "changed or unreadable.");
     m_backup->add_option("OUT", m_backupPath, "the copy, e.g. callqc-2024-03-01.db")->required();
     m_backup->add_option("--db", m_dbPath, dbHelp);
+    m_backup->add_option("--user", m_user, userHelp);
     m_backup->footer("Writes OUT.tmp and renames it to OUT when complete.");
 }
 
@@ -64,11 +90,11 @@ int MaintenanceCommands::runVerify() const {
         fmt::print(stderr, "callqc: verify: --date \"{}\" is not YYYY-MM-DD\n", m_date);
         return 1;
     }
-    auto db = storage::Database::open(m_dbPath);
-    if (!db) {
-        fmt::print(stderr, "callqc: {}\n", db.error().message());
+    auto acting = actingFor(m_dbPath, m_user, core::Action::Verify);
+    if (!acting) {
         return 1;
     }
+    auto* db = &acting->db;
     core::Progress progress;
     std::atomic<bool> finished{false};
     std::jthread ticker([&] {
@@ -117,11 +143,11 @@ int MaintenanceCommands::runVerify() const {
 }
 
 int MaintenanceCommands::runBackup() const {
-    auto db = storage::Database::open(m_dbPath);
-    if (!db) {
-        fmt::print(stderr, "callqc: {}\n", db.error().message());
+    auto acting = actingFor(m_dbPath, m_user, core::Action::Backup);
+    if (!acting) {
         return 1;
     }
+    auto* db = &acting->db;
     int pages = 0;
     auto copied = db->backupTo(m_backupPath, [&](int done, int total) {
         pages = total;
@@ -129,6 +155,15 @@ int MaintenanceCommands::runBackup() const {
     });
     if (!copied) {
         fmt::print(stderr, "callqc: {}\n", copied.error().message());
+        return 1;
+    }
+    if (auto audited =
+            core::recordAudit(*db, {acting->actor.user,
+                                    "export.backup",
+                                    fmt::format("database:{}", m_dbPath),
+                                    {{"to", m_backupPath}, {"pages", pages}, {"masked", false}}});
+        !audited) {
+        fmt::print(stderr, "callqc: {}\n", audited.error().message());
         return 1;
     }
     fmt::print("backed up {} to {} ({} pages)\n", m_dbPath, m_backupPath, pages);

@@ -30,6 +30,7 @@ private:
     CLI::App* m_verify = nullptr;
     CLI::App* m_backup = nullptr;
     std::string m_dbPath;
+    std::string m_user;
     std::string m_date;
     std::string m_backupPath;
     bool m_json = false;

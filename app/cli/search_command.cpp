@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/cli/sign_in.hpp"
 #include "app/core/session.hpp"
 
 namespace callqc::cli {
@@ -73,8 +74,14 @@ SearchCommand::SearchCommand(CLI::App& app)
     m_command->add_option("--after", r.after, "the \"next\" cursor of the page before");
     m_command->add_option("--count", r.countUpTo, "also count the matches, up to this many")
         ->check(CLI::Range(0, 1000000));
+    m_command->add_flag("--full-numbers", r.fullNumbers,
+                        "show customer numbers in full (quality supervisors and managers); "
+                        "masked otherwise");
     m_command->add_option("--db", m_dbPath,
                           "SQLite database (default: $CALLQC_DB or per-user path)");
+    m_command->add_option("--user", m_user,
+                          "who is acting (default: $CALLQC_USER); the password comes from "
+                          "$CALLQC_PASSWORD or a prompt");
     m_command->add_flag("--json", m_json, R"(one object: {"rows": [...], "next": cursor or null})");
     m_command->footer("Criteria combine: a call must match all of them. Newest calls first; pass "
                       "the printed next cursor as --after for the next page.");
@@ -97,12 +104,12 @@ int SearchCommand::run() const {
                    (criteria ? page.error() : criteria.error()).message());
         return 1;
     }
-    auto db = storage::Database::open(m_dbPath);
-    if (!db) {
-        fmt::print(stderr, "callqc: {}\n", db.error().message());
+    auto session = openSession(m_dbPath, m_user, nameWithoutAccounts(m_user));
+    if (!session) {
+        fmt::print(stderr, "callqc: {}\n", session.error());
         return 1;
     }
-    auto result = core::searchCalls(*db, request);
+    auto result = session->search(request);
     if (!result) {
         fmt::print(stderr, "callqc: search: {}\n", result.error().message());
         return 1;

@@ -28,6 +28,7 @@ private:
     core::SearchRequest m_request;
     std::string m_evaluated; ///< "yes" / "no" / ""
     std::string m_dbPath;
+    std::string m_user;
     bool m_json = false;
 };
 

@@ -3,15 +3,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <iostream>
 #include <optional>
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <termios.h>
-#include <unistd.h>
 
+#include "app/cli/sign_in.hpp"
 #include "app/core/audit.hpp"
 #include "app/core/auth.hpp"
 #include "app/core/evaluation_history.hpp"
@@ -30,44 +27,6 @@ int fail(const std::string& message) {
 std::string envOr(const char* name, const std::string& fallback = "") {
     const char* value = std::getenv(name);
     return value && *value ? std::string(value) : fallback;
-}
-
-/// Reads one line from the terminal with echo off; none when there is no terminal.
-std::optional<std::string> promptNoEcho(const std::string& prompt) {
-    const int tty = ::open("/dev/tty", O_RDWR | O_NOCTTY);
-    if (tty < 0) {
-        return std::nullopt;
-    }
-    termios saved{};
-    const bool isTerminal = tcgetattr(tty, &saved) == 0;
-    if (isTerminal) {
-        termios quiet = saved;
-        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-        quiet.c_lflag |= ECHONL;
-        tcsetattr(tty, TCSAFLUSH, &quiet);
-    }
-    (void)!::write(tty, prompt.data(), prompt.size());
-    std::string line;
-    char c = 0;
-    while (::read(tty, &c, 1) == 1 && c != '\n') {
-        line += c;
-    }
-    if (isTerminal) {
-        tcsetattr(tty, TCSAFLUSH, &saved);
-    }
-    ::close(tty);
-    if (!isTerminal) {
-        return std::nullopt;
-    }
-    return line;
-}
-
-/// The acting user's password: $CALLQC_PASSWORD, else asked.
-std::optional<std::string> actingPassword(const std::string& user) {
-    if (const char* env = std::getenv("CALLQC_PASSWORD"); env != nullptr) {
-        return std::string(env);
-    }
-    return promptNoEcho(fmt::format("password for {}: ", user));
 }
 
 /// A new password: from `envName`, else asked twice; the error says why there is none.

@@ -41,6 +41,9 @@ struct SearchRequest {
     int limit = 50;                   ///< 1..kMaxSearchLimit rows per page
     std::optional<std::string> after; ///< SearchResult::next of the page before
     int countUpTo = 0;                ///< also count the matches, up to this many; 0: don't
+    /// Show customer numbers in full (Session::search): only for roles that see full numbers
+    /// (permissions.hpp seesFullNumbers); masked otherwise.
+    bool fullNumbers = false;
 };
 
 struct SearchResult {

@@ -1,5 +1,6 @@
 #include "app/core/session.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -8,9 +9,12 @@
 
 #include <fmt/format.h>
 
+#include "app/core/audit.hpp"
+#include "app/core/evaluation_history.hpp"
 #include "scoring/report.hpp"
 #include "scoring/sampling.hpp"
 #include "scoring/suggestions.hpp"
+#include "storage/user_store.hpp"
 
 namespace callqc::core {
 namespace {
@@ -19,6 +23,30 @@ CoreError fromStorage(const storage::StorageError& e) {
     return CoreError{e.kind == storage::StorageError::Kind::NotFound ? CoreError::Kind::NotFound
                                                                      : CoreError::Kind::Storage,
                      e.message()};
+}
+
+CoreError refused(std::string detail) {
+    return CoreError{CoreError::Kind::Refused, std::move(detail)};
+}
+
+Subject subjectOf(const storage::CallScope& scope) {
+    return Subject{scope.queue, scope.team, scope.assignedInspector};
+}
+
+bool coversAllProjects(const Actor& actor) {
+    return std::find(actor.projects.begin(), actor.projects.end(), kAllProjects) !=
+           actor.projects.end();
+}
+
+/// The Actor of a stored user, as auth.cpp signIn makes it.
+Actor actorOf(const storage::UserRecord& user) {
+    Actor actor;
+    actor.user = user.name;
+    actor.role = roleFromName(user.role).value_or(Role::Inspector);
+    for (const auto& scope : user.scopes) {
+        (scope.kind == "team" ? actor.teams : actor.projects).push_back(scope.value);
+    }
+    return actor;
 }
 
 CoreError fromScoring(const scoring::ScoringError& e) {
@@ -106,11 +134,84 @@ scoring::Answers fromAnswerRecords(const std::vector<storage::AnswerRecord>& row
     return answers;
 }
 
-CoreResult<Session> Session::open(const std::filesystem::path& dbPath, std::string inspector) {
+CoreResult<Session> Session::signIn(const std::filesystem::path& dbPath, const std::string& user,
+                                    std::string_view password, const AuthOptions& options) {
     auto db = storage::Database::open(dbPath);
     if (!db) {
         return tl::unexpected(fromStorage(db.error()));
     }
+    auto actor = core::signIn(*db, user, password, options);
+    if (!actor) {
+        return tl::unexpected(actor.error());
+    }
+    return make(std::move(*db), std::move(*actor));
+}
+
+CoreResult<Session> Session::open(const std::filesystem::path& dbPath, Actor actor) {
+    auto db = storage::Database::open(dbPath);
+    if (!db) {
+        return tl::unexpected(fromStorage(db.error()));
+    }
+    return make(std::move(*db), std::move(actor));
+}
+
+CoreResult<Session> Session::open(const std::filesystem::path& dbPath, std::string name) {
+    auto db = storage::Database::open(dbPath);
+    if (!db) {
+        return tl::unexpected(fromStorage(db.error()));
+    }
+    auto user = storage::findUser(*db, name);
+    if (!user) {
+        return tl::unexpected(fromStorage(user.error()));
+    }
+    if (*user) {
+        if ((*user)->disabled) {
+            return tl::unexpected(
+                refused(fmt::format("the account of {} is disabled", (*user)->name)));
+        }
+        return make(std::move(*db), actorOf(**user));
+    }
+    auto users = storage::countUsers(*db);
+    if (!users) {
+        return tl::unexpected(fromStorage(users.error()));
+    }
+    if (*users > 0) {
+        return tl::unexpected(refused(
+            fmt::format("{} has user accounts and \"{}\" is not one of them: sign in as a user "
+                        "(--user NAME or CALLQC_USER, the password from CALLQC_PASSWORD)",
+                        dbPath.string(), name)));
+    }
+    Actor legacy{std::move(name), Role::Inspector, {std::string(kAllProjects)}, {}};
+    return make(std::move(*db), std::move(legacy));
+}
+
+CoreResult<Session> Session::start(const std::filesystem::path& dbPath, const std::string& user,
+                                   const std::optional<std::string>& password,
+                                   const AuthOptions& options) {
+    auto db = storage::Database::open(dbPath);
+    if (!db) {
+        return tl::unexpected(fromStorage(db.error()));
+    }
+    auto users = storage::countUsers(*db);
+    if (!users) {
+        return tl::unexpected(fromStorage(users.error()));
+    }
+    if (*users == 0) {
+        return open(dbPath, user);
+    }
+    if (!password) {
+        return tl::unexpected(refused(
+            fmt::format("{} has user accounts: {} signs in with a password (CALLQC_PASSWORD)",
+                        dbPath.string(), user)));
+    }
+    auto actor = core::signIn(*db, user, *password, options);
+    if (!actor) {
+        return tl::unexpected(actor.error());
+    }
+    return make(std::move(*db), std::move(*actor));
+}
+
+CoreResult<Session> Session::make(storage::Database db, Actor actor) {
     const auto checklistPath = assetsDir() / "checklists" / "default.toml";
     auto checklist = scoring::loadChecklist(checklistPath);
     if (!checklist) {
@@ -130,21 +231,44 @@ CoreResult<Session> Session::open(const std::filesystem::path& dbPath, std::stri
                                     checklist->name.zh,
                                     scoring::canonicalChecklistToml(*checklist),
                                     scoring::checklistFingerprint(*checklist)};
-    auto record = storage::ensureChecklist(*db, wanted);
+    auto record = storage::ensureChecklist(db, wanted);
     if (!record) {
         return tl::unexpected(fromStorage(record.error()));
     }
     checklist->version = record->version; // the database numbers the versions it froze
-    return Session(std::move(*db), std::move(inspector), std::move(*checklist), std::move(*record),
+    return Session(std::move(db), std::move(actor), std::move(*checklist), std::move(*record),
                    std::move(*rules), *grades);
+}
+
+std::optional<CoreError> Session::refusalFor(Action action, std::int64_t recordingId) {
+    auto scope = storage::callScope(m_db, recordingId, m_actor.user);
+    if (!scope) {
+        return fromStorage(scope.error());
+    }
+    return authorize(m_actor, action, subjectOf(*scope));
+}
+
+CoreResult<void> Session::audit(std::string action, std::string subject, nlohmann::json detail) {
+    auto recorded =
+        recordAudit(m_db, {m_actor.user, std::move(action), std::move(subject), std::move(detail)});
+    if (!recorded) {
+        return tl::unexpected(recorded.error());
+    }
+    return {};
 }
 
 CoreResult<std::vector<storage::QueueRow>>
 Session::queue(const std::optional<std::string>& callDate) {
-    auto rows = storage::queueFor(m_db, m_inspector, callDate);
+    if (auto refusal = authorizeRole(m_actor, Action::ViewQueue)) {
+        return tl::unexpected(*refusal);
+    }
+    auto rows = storage::queueFor(m_db, m_actor.user, callDate);
     if (!rows) {
         return tl::unexpected(fromStorage(rows.error()));
     }
+    std::erase_if(*rows, [&](const storage::QueueRow& row) {
+        return !inScope(m_actor, {row.queue, row.team, m_actor.user});
+    });
     return std::move(*rows);
 }
 
@@ -189,6 +313,18 @@ int secondsOfDay(const std::string& startTime) {
 
 CoreResult<SampleSummary> Session::sampleDay(const std::string& callDate,
                                              const SampleOptions& options) {
+    if (auto refusal = authorizeRole(m_actor, Action::SampleDay)) {
+        return tl::unexpected(*refusal);
+    }
+    if (options.queue) {
+        if (auto refusal = authorize(m_actor, Action::SampleDay, {*options.queue, "", ""})) {
+            return tl::unexpected(*refusal);
+        }
+    } else if (!coversAllProjects(m_actor)) {
+        return tl::unexpected(refused(
+            fmt::format("{} ({}) may sample only their own projects ({}): name one as the queue",
+                        m_actor.user, roleLabel(m_actor.role), fmt::join(m_actor.projects, ", "))));
+    }
     auto calls = storage::sampleCandidates(m_db, callDate, options.queue);
     if (!calls) {
         return tl::unexpected(fromStorage(calls.error()));
@@ -221,7 +357,7 @@ CoreResult<SampleSummary> Session::sampleDay(const std::string& callDate,
     }
     scoring::SampleRules rules = options.rules;
     if (rules.inspectors.empty()) {
-        rules.inspectors = {m_inspector};
+        rules.inspectors = {m_actor.user};
     }
     const auto plan = scoring::planSample(candidates, rules, scoring::Language::Zh);
 
@@ -233,9 +369,19 @@ CoreResult<SampleSummary> Session::sampleDay(const std::string& callDate,
         ++summary.perReason[p.reason];
     }
     auto batch =
-        storage::createBatch(m_db, callDate, rules.perAgent, rules.seed, m_inspector, picks);
+        storage::createBatch(m_db, callDate, rules.perAgent, rules.seed, m_actor.user, picks);
     if (!batch) {
         return tl::unexpected(fromStorage(batch.error()));
+    }
+    if (auto audited = audit("sample.draw", fmt::format("batch:{}", *batch),
+                             {{"date", callDate},
+                              {"queue", options.queue.value_or("")},
+                              {"per_agent", rules.perAgent},
+                              {"seed", rules.seed},
+                              {"picked", picks.size()},
+                              {"per_inspector", summary.perInspector}});
+        !audited) {
+        return tl::unexpected(audited.error());
     }
     summary.batchId = *batch;
     summary.callDate = callDate;
@@ -262,14 +408,47 @@ CoreResult<void> fromStorageResult(const storage::Result<void>& result) {
     return {};
 }
 
+/// None when `actor` may change the agent: in one of the queues of the agent's calls (or, without
+/// calls, in project ""), for a team lead in the agent's team.
+std::optional<CoreError> agentRefusal(storage::Database& db, const Actor& actor,
+                                      const std::string& employeeNo) {
+    if (auto refusal = authorizeRole(actor, Action::SetAgentFocus)) {
+        return refusal;
+    }
+    auto scope = storage::agentScope(db, employeeNo);
+    if (!scope) {
+        return fromStorage(scope.error());
+    }
+    if (scope->queues.empty()) {
+        scope->queues.emplace_back();
+    }
+    std::optional<CoreError> first;
+    for (const auto& queue : scope->queues) {
+        auto refusal = authorize(actor, Action::SetAgentFocus, {queue, scope->team, ""});
+        if (!refusal) {
+            return std::nullopt;
+        }
+        if (!first) {
+            first = std::move(refusal);
+        }
+    }
+    return first;
+}
+
 } // namespace
 
 CoreResult<void> Session::setAgentFocus(const std::string& employeeNo, bool focus) {
+    if (auto refusal = agentRefusal(m_db, m_actor, employeeNo)) {
+        return tl::unexpected(*refusal);
+    }
     return fromStorageResult(storage::setAgentFocus(m_db, employeeNo, focus));
 }
 
 CoreResult<void> Session::setAgentHireDate(const std::string& employeeNo,
                                            const std::string& hireDate) {
+    if (auto refusal = agentRefusal(m_db, m_actor, employeeNo)) {
+        return tl::unexpected(*refusal);
+    }
     if (!daysBetween(hireDate, hireDate)) {
         return tl::unexpected(
             CoreError{CoreError::Kind::Input,
@@ -279,10 +458,23 @@ CoreResult<void> Session::setAgentHireDate(const std::string& employeeNo,
 }
 
 CoreResult<void> Session::setComplaint(const std::string& callId, bool complaint) {
+    if (auto refusal = authorizeRole(m_actor, Action::SetComplaint)) {
+        return tl::unexpected(*refusal);
+    }
+    auto scope = storage::callScopeByCallId(m_db, callId, m_actor.user);
+    if (!scope) {
+        return tl::unexpected(fromStorage(scope.error()));
+    }
+    if (auto refusal = authorize(m_actor, Action::SetComplaint, subjectOf(*scope))) {
+        return tl::unexpected(*refusal);
+    }
     return fromStorageResult(storage::setComplaint(m_db, callId, complaint));
 }
 
 CoreResult<CallView> Session::openCall(std::int64_t recordingId) {
+    if (auto refusal = refusalFor(Action::OpenCall, recordingId)) {
+        return tl::unexpected(*refusal);
+    }
     CallView view;
     auto recording = storage::recordingById(m_db, recordingId);
     if (!recording) {
@@ -301,9 +493,14 @@ CoreResult<CallView> Session::openCall(std::int64_t recordingId) {
         return tl::unexpected(fromStorage(segments.error()));
     }
     view.segments = std::move(*segments);
+    if (auto audited = audit("call.open", fmt::format("recording:{}", recordingId),
+                             {{"call_id", view.recording.callId}});
+        !audited) {
+        return tl::unexpected(audited.error());
+    }
 
     const auto suggested = suggestionsFor(view.segments, view.profile, &view.hits);
-    auto saved = storage::loadEvaluation(m_db, recordingId, m_inspector);
+    auto saved = storage::loadEvaluation(m_db, recordingId, m_actor.user);
     if (!saved) {
         return tl::unexpected(fromStorage(saved.error()));
     }
@@ -373,12 +570,20 @@ bool RecomputedScore::unchanged() const {
 }
 
 CoreResult<std::vector<RecomputedScore>> Session::recomputeSubmitted() {
-    auto evaluations = storage::evaluationsWithStatus(m_db, "submitted");
-    if (!evaluations) {
-        return tl::unexpected(fromStorage(evaluations.error()));
+    if (auto refusal = authorizeRole(m_actor, Action::ReadEvaluation)) {
+        return tl::unexpected(*refusal);
+    }
+    auto heads = storage::submittedEvaluationHeads(m_db);
+    if (!heads) {
+        return tl::unexpected(fromStorage(heads.error()));
     }
     std::vector<RecomputedScore> out;
-    for (const auto& e : *evaluations) {
+    for (const auto& head : *heads) {
+        if (authorize(m_actor, Action::ReadEvaluation,
+                      {head.queue, head.team, head.record.inspector})) {
+            continue;
+        }
+        const auto& e = head.record;
         auto checklist = checklistVersion(e.checklistId);
         if (!checklist) {
             return tl::unexpected(checklist.error());
@@ -395,6 +600,9 @@ CoreResult<std::vector<RecomputedScore>> Session::recomputeSubmitted() {
 
 CoreResult<scoring::ScoreResult>
 Session::saveEvaluation(std::int64_t recordingId, const scoring::Answers& answers, bool submit) {
+    if (auto refusal = refusalFor(Action::ScoreCall, recordingId)) {
+        return tl::unexpected(*refusal);
+    }
     if (submit) {
         const auto blockers = scoring::validateForSubmit(m_checklist, answers);
         if (!blockers.empty()) {
@@ -411,7 +619,7 @@ Session::saveEvaluation(std::int64_t recordingId, const scoring::Answers& answer
     storage::EvaluationRecord record;
     record.recordingId = recordingId;
     record.checklistId = m_checklistRecord.id;
-    record.inspector = m_inspector;
+    record.inspector = m_actor.user;
     record.status = submit ? "submitted" : "draft";
     if (score.anyApplicable) {
         record.score = score.score;
@@ -437,7 +645,50 @@ Session::saveEvaluation(std::int64_t recordingId, const scoring::Answers& answer
     if (!saved) {
         return tl::unexpected(fromStorage(saved.error()));
     }
+    if (submit) {
+        // Its own transaction: should it fail, the submission stands unsealed, which
+        // verifyAuditChain reports and `callqc audit seal` mends.
+        if (auto sealed = sealEvaluation(m_db, m_actor, *saved); !sealed) {
+            return tl::unexpected(sealed.error());
+        }
+    }
     return score;
+}
+
+CoreResult<SearchResult> Session::search(const SearchRequest& request) {
+    if (auto refusal = authorizeRole(m_actor, Action::Search)) {
+        return tl::unexpected(*refusal);
+    }
+    auto criteria = searchCriteria(request);
+    if (!criteria) {
+        return tl::unexpected(criteria.error());
+    }
+    if (criteria->phoneDigits || request.fullNumbers) {
+        if (auto refusal = authorizeRole(m_actor, Action::SearchFullNumber)) {
+            return tl::unexpected(refused(
+                fmt::format("{}: search by the last 4 digits instead, numbers are shown masked",
+                            refusal->detail)));
+        }
+    }
+    // Narrow the query to a scope of one, so pages stay full; the filter below is the rule.
+    SearchRequest scoped = request;
+    if (m_actor.role == Role::TeamLead && m_actor.teams.size() == 1 && !scoped.team) {
+        scoped.team = m_actor.teams.front();
+    } else if (m_actor.role != Role::TeamLead && m_actor.projects.size() == 1 &&
+               !coversAllProjects(m_actor) && !scoped.queue) {
+        scoped.queue = m_actor.projects.front();
+    }
+    auto result = searchCalls(m_db, scoped);
+    if (!result) {
+        return tl::unexpected(result.error());
+    }
+    std::erase_if(result->rows, [&](const storage::SearchRow& row) {
+        return !inScope(m_actor, {row.queue, row.team, ""});
+    });
+    for (auto& row : result->rows) {
+        row.customerPhone = phoneFor(m_actor, row.customerPhone, request.fullNumbers);
+    }
+    return result;
 }
 
 CoreResult<std::vector<ReportLine>> Session::report(storage::ReportGrouping by,
@@ -448,24 +699,42 @@ CoreResult<std::vector<ReportLine>> Session::report(storage::ReportGrouping by,
             CoreError::Kind::Input,
             fmt::format("the period {} to {} is not two dates in order", fromDate, toDate)});
     }
+    if (auto refusal = authorizeRole(m_actor, Action::ExportReport)) {
+        return tl::unexpected(*refusal);
+    }
     auto rows = storage::submittedScores(m_db, by, fromDate, toDate);
     if (!rows) {
         return tl::unexpected(fromStorage(rows.error()));
     }
     std::vector<scoring::ScoredRow> scored;
     for (const auto& r : *rows) {
-        scored.push_back({r.groupKey, r.groupLabel, r.score});
+        if (inScope(m_actor, {r.queue, r.team, ""})) {
+            scored.push_back({r.groupKey, r.groupLabel, r.score});
+        }
     }
     std::vector<ReportLine> out;
     for (const auto& g : scoring::summarize(scored)) {
         out.push_back({g.groupKey, g.groupLabel, static_cast<int>(g.count), g.mean, g.min, g.max,
                        scoring::gradeFor(g.mean, m_grades)});
     }
+    if (auto audited = audit("export.report", fmt::format("report:{}..{}", fromDate, toDate),
+                             {{"by", by == storage::ReportGrouping::Team ? "team" : "agent"},
+                              {"from", fromDate},
+                              {"to", toDate},
+                              {"rows", out.size()},
+                              {"evaluations", scored.size()},
+                              {"masked", true}});
+        !audited) {
+        return tl::unexpected(audited.error());
+    }
     return out;
 }
 
 CoreResult<void> Session::requireOpenForAnnotation(std::int64_t recordingId) {
-    auto saved = storage::loadEvaluation(m_db, recordingId, m_inspector);
+    if (auto refusal = refusalFor(Action::Annotate, recordingId)) {
+        return tl::unexpected(*refusal);
+    }
+    auto saved = storage::loadEvaluation(m_db, recordingId, m_actor.user);
     if (!saved) {
         return tl::unexpected(fromStorage(saved.error()));
     }
@@ -479,7 +748,10 @@ CoreResult<void> Session::requireOpenForAnnotation(std::int64_t recordingId) {
 }
 
 CoreResult<std::vector<storage::AnnotationRecord>> Session::annotations(std::int64_t recordingId) {
-    auto rows = storage::annotationsFor(m_db, recordingId, m_inspector);
+    if (auto refusal = refusalFor(Action::OpenCall, recordingId)) {
+        return tl::unexpected(*refusal);
+    }
+    auto rows = storage::annotationsFor(m_db, recordingId, m_actor.user);
     if (!rows) {
         return tl::unexpected(fromStorage(rows.error()));
     }
@@ -494,7 +766,7 @@ Session::addAnnotation(std::int64_t recordingId, double startSec, std::optional<
     }
     storage::AnnotationRecord record;
     record.recordingId = recordingId;
-    record.inspector = m_inspector;
+    record.inspector = m_actor.user;
     record.startSec = startSec;
     record.endSec = endSec;
     record.note = note;
@@ -511,7 +783,7 @@ CoreResult<void> Session::updateAnnotationNote(const storage::AnnotationRecord& 
     if (auto open = requireOpenForAnnotation(annotation.recordingId); !open) {
         return open;
     }
-    if (auto ok = storage::updateAnnotationNote(m_db, annotation.id, m_inspector, note); !ok) {
+    if (auto ok = storage::updateAnnotationNote(m_db, annotation.id, m_actor.user, note); !ok) {
         return tl::unexpected(fromStorage(ok.error()));
     }
     return {};
@@ -521,7 +793,7 @@ CoreResult<void> Session::deleteAnnotation(const storage::AnnotationRecord& anno
     if (auto open = requireOpenForAnnotation(annotation.recordingId); !open) {
         return open;
     }
-    if (auto ok = storage::deleteAnnotation(m_db, annotation.id, m_inspector); !ok) {
+    if (auto ok = storage::deleteAnnotation(m_db, annotation.id, m_actor.user); !ok) {
         return tl::unexpected(fromStorage(ok.error()));
     }
     return {};

@@ -7,7 +7,11 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "app/core/auth.hpp"
 #include "app/core/core_error.hpp"
+#include "app/core/permissions.hpp"
 #include "app/core/search.hpp"
 #include "audio/analysis.hpp"
 #include "audio/audio_stream.hpp"
@@ -83,26 +87,56 @@ struct ReportLine {
     scoring::Grade grade = scoring::Grade::Trainee; ///< of the mean, by the configured bands
 };
 
-/// One user's working session on one database: the use cases both front ends call.
+/// One user's working session on one database: the use cases both front ends call. Every use
+/// case checks the acting user's role and scope (permissions.hpp) before it reads or writes, and
+/// refuses with CoreError::Kind::Refused and a message naming the user, the role and what is
+/// missing; list use cases (search, report, queue, recompute) keep only the rows in scope.
 ///
 /// Thread-safety: owns a database connection, so it belongs to the thread that made it; a job
 /// thread makes its own Session (or its own storage::Database) on the same file.
 class Session {
 public:
+    /// Signs `user` in with `password` (auth.hpp signIn: audited, slowed down and locked after
+    /// repeated failures) and opens a session as them.
+    [[nodiscard]] static CoreResult<Session> signIn(const std::filesystem::path& dbPath,
+                                                    const std::string& user,
+                                                    std::string_view password,
+                                                    const AuthOptions& options = {});
+    /// Opens a session as `actor`, who the caller has signed in already (signIn above, or
+    /// auth.hpp signIn on the same database).
+    [[nodiscard]] static CoreResult<Session> open(const std::filesystem::path& dbPath, Actor actor);
+    /// Opens a session as the user called `name`, without a password: for tests and for callers
+    /// that signed the user in already. When the users table has that user, the session takes
+    /// their role and scope (Refused for a disabled account). A database without any user at all
+    /// (one made before accounts existed) is opened as a QC inspector of that name scoped to
+    /// every project ("*"), as it was then; once any user exists, an unknown name is Refused.
     [[nodiscard]] static CoreResult<Session> open(const std::filesystem::path& dbPath,
-                                                  std::string inspector);
+                                                  std::string name);
+
+    /// For a front end starting up: signs `user` in with `password` when the database has user
+    /// accounts (Refused without a password), else opens it by name as open() above does for a
+    /// database from before accounts existed.
+    [[nodiscard]] static CoreResult<Session> start(const std::filesystem::path& dbPath,
+                                                   const std::string& user,
+                                                   const std::optional<std::string>& password,
+                                                   const AuthOptions& options = {});
 
     [[nodiscard]] storage::Database& db() { return m_db; }
-    [[nodiscard]] const std::string& inspector() const { return m_inspector; }
+    /// The acting user's name (whose queue, annotations and evaluations the session works on).
+    [[nodiscard]] const std::string& inspector() const { return m_actor.user; }
+    [[nodiscard]] const Actor& actor() const { return m_actor; }
     [[nodiscard]] const scoring::Checklist& checklist() const { return m_checklist; }
 
-    /// The inspector's sampled calls, on `callDate` when given, in call-time order.
+    /// The acting user's sampled calls, on `callDate` when given, in call-time order; only those
+    /// in their scope. Refused for roles without a queue (ViewQueue).
     [[nodiscard]] CoreResult<std::vector<storage::QueueRow>>
     queue(const std::optional<std::string>& callDate = std::nullopt);
 
     /// Draws the day's sample by the plan of scoring/sampling.hpp (random calls per agent, extra
     /// for focus agents and new hires, every complaint, spread over the day, split among the
-    /// inspectors), reproducibly by seed, and stores the batch.
+    /// inspectors), reproducibly by seed, stores the batch and audits it ("sample.draw").
+    /// Refused unless the user may sample the queue asked for; without a queue, unless their
+    /// scope is every project.
     [[nodiscard]] CoreResult<SampleSummary> sampleDay(const std::string& callDate,
                                                       const SampleOptions& options);
     [[nodiscard]] CoreResult<SampleSummary> sampleDay(const std::string& callDate, int perAgent,
@@ -113,27 +147,35 @@ public:
         return sampleDay(callDate, options);
     }
 
-    /// Flags an agent for focused listening (重点监听) or clears the flag.
+    /// Flags an agent for focused listening (重点监听) or clears the flag. Refused unless the
+    /// agent works in the user's scope (their team, or a queue of one of their calls).
     [[nodiscard]] CoreResult<void> setAgentFocus(const std::string& employeeNo, bool focus);
-    /// Sets an agent's hire date, 'YYYY-MM-DD'.
+    /// Sets an agent's hire date, 'YYYY-MM-DD'; permitted like setAgentFocus.
     [[nodiscard]] CoreResult<void> setAgentHireDate(const std::string& employeeNo,
                                                     const std::string& hireDate);
     /// Marks a call as complained about (every sample then includes it) or clears the mark.
     [[nodiscard]] CoreResult<void> setComplaint(const std::string& callId, bool complaint);
 
+    /// Opens a call for review (OpenCall) and audits it ("call.open").
     [[nodiscard]] CoreResult<CallView> openCall(std::int64_t recordingId);
 
-    /// One page of calls matching `request` (app/core/search.hpp).
-    [[nodiscard]] CoreResult<SearchResult> search(const SearchRequest& request) {
-        return searchCalls(m_db, request);
-    }
+    /// One page of calls matching `request` (app/core/search.hpp), only those in the user's
+    /// scope. Customer numbers come masked (maskPhone) unless the role sees full numbers and
+    /// `request.fullNumbers` asks for them; asking for them, or searching by a whole number, is
+    /// Refused for other roles (searching by the last 4 digits is not).
+    [[nodiscard]] CoreResult<SearchResult> search(const SearchRequest& request);
 
-    /// Scores and stores the inspector's answers as a draft, or as a submission when `submit`
-    /// (which first requires every item answered and every required comment present).
+    /// Scores and stores the user's answers as a draft, or as a submission when `submit` (which
+    /// first requires every item answered and every required comment present). Refused unless
+    /// the user may score the call: an inspector only calls in their queue, a supervisor any
+    /// call of their projects. A submission is sealed (evaluation_history.hpp), which audits it
+    /// ("evaluation.submit").
     [[nodiscard]] CoreResult<scoring::ScoreResult>
     saveEvaluation(std::int64_t recordingId, const scoring::Answers& answers, bool submit);
 
-    /// This inspector's annotations of the recording, in time order.
+    /// This user's annotations of the recording, in time order; refused unless they may open
+    /// the call. Adding, changing and deleting one is refused unless they may annotate it
+    /// (Annotate: an inspector only calls in their queue).
     [[nodiscard]] CoreResult<std::vector<storage::AnnotationRecord>>
     annotations(std::int64_t recordingId);
     /// Marks a moment (or, with `endSec`, a stretch) of the recording with a note, optionally
@@ -148,11 +190,14 @@ public:
     /// Deletes one of this inspector's annotations; refused once submitted.
     [[nodiscard]] CoreResult<void> deleteAnnotation(const storage::AnnotationRecord& annotation);
 
-    /// Every submitted evaluation scored again with its own checklist version.
+    /// Every submitted evaluation in the user's scope scored again with its own checklist
+    /// version; refused for roles that may not read evaluations.
     [[nodiscard]] CoreResult<std::vector<RecomputedScore>> recomputeSubmitted();
 
-    /// Submitted evaluations of calls from `fromDate` to `toDate` (inclusive), grouped by agent
-    /// or team, each group's mean graded by the configured bands.
+    /// Submitted evaluations of calls from `fromDate` to `toDate` (inclusive) in the user's
+    /// scope (a team lead: their teams), grouped by agent or team, each group's mean graded by
+    /// the configured bands. Refused for roles that may not export reports; audited
+    /// ("export.report").
     [[nodiscard]] CoreResult<std::vector<ReportLine>>
     report(storage::ReportGrouping by, const std::string& fromDate, const std::string& toDate);
     [[nodiscard]] CoreResult<std::vector<ReportLine>> report(storage::ReportGrouping by,
@@ -172,18 +217,28 @@ private:
                    const storage::ProfileRecord& profile,
                    std::vector<scoring::PhraseHit>* hits = nullptr) const;
     [[nodiscard]] CoreResult<scoring::Checklist> checklistVersion(std::int64_t checklistId);
-    /// Refused when this inspector's evaluation of the recording is submitted.
+    /// Refused unless the user may annotate the recording, and when their evaluation of it is
+    /// submitted.
     [[nodiscard]] CoreResult<void> requireOpenForAnnotation(std::int64_t recordingId);
+    /// None when the user may do `action` on the recording, else why not (or why it could not
+    /// be looked up).
+    [[nodiscard]] std::optional<CoreError> refusalFor(Action action, std::int64_t recordingId);
+    /// Appends an audit entry by this user.
+    [[nodiscard]] CoreResult<void> audit(std::string action, std::string subject,
+                                         nlohmann::json detail);
 
-    Session(storage::Database db, std::string inspector, scoring::Checklist checklist,
+    /// Loads the checklist, phrase rules and grade bands and makes the session.
+    [[nodiscard]] static CoreResult<Session> make(storage::Database db, Actor actor);
+
+    Session(storage::Database db, Actor actor, scoring::Checklist checklist,
             storage::ChecklistRecord record, std::vector<scoring::PhraseRule> rules,
             scoring::GradeThresholds grades)
-        : m_db(std::move(db)), m_inspector(std::move(inspector)), m_checklist(std::move(checklist)),
+        : m_db(std::move(db)), m_actor(std::move(actor)), m_checklist(std::move(checklist)),
           m_checklistRecord(std::move(record)), m_phraseMatcher(std::move(rules)),
           m_grades(grades) {}
 
     storage::Database m_db;
-    std::string m_inspector;
+    Actor m_actor;
     scoring::Checklist m_checklist;
     storage::ChecklistRecord m_checklistRecord;
     scoring::PhraseMatcher m_phraseMatcher; ///< built once: openCall and every save use it

@@ -103,6 +103,10 @@ int main(int argc, char** argv) {
     int height = 900;
     cli.add_option("--db", dbPath, "SQLite database (default: $CALLQC_DB or the per-user path)");
     cli.add_option("--inspector", inspector, "inspector whose queue to show");
+    std::string user;
+    cli.add_option("--user", user,
+                   "who signs in (default: --inspector's value); the password comes from "
+                   "$CALLQC_PASSWORD. A database without user accounts needs no sign-in");
     cli.add_option("--lang", language, "zh or en (default: the settings file's, else zh)")
         ->check(CLI::IsMember({"zh", "en"}));
     cli.add_option("--settings", settingsPath,
@@ -142,7 +146,10 @@ int main(int argc, char** argv) {
     }
     options.importFolder = importFolder;
 
-    auto session = callqc::core::Session::open(dbPath, inspector);
+    const char* password = std::getenv("CALLQC_PASSWORD");
+    auto session = callqc::core::Session::start(dbPath, user.empty() ? inspector : user,
+                                                password ? std::optional<std::string>(password)
+                                                         : std::nullopt);
     if (!session) {
         fmt::print(stderr, "callqc-station: {}\n", session.error().message());
         return 1;

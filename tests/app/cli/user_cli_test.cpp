@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "storage/audit_store.hpp"
 #include "storage/database.hpp"
 #include "tests/app/cli/cli_runner.hpp"
 
@@ -183,6 +184,73 @@ TEST_F(UserCli, auditVerifyIsIntactUntilARowIsEditedInSqlite) {
               std::string::npos)
         << text.out;
     EXPECT_NE(text.out.find("TAMPERED"), std::string::npos);
+}
+
+TEST_F(UserCli, commandsOnADatabaseWithUsersSignInFirst) {
+    addQc();
+    const CliRun nobody = run("search --json");
+    EXPECT_EQ(nobody.exitCode, 1);
+    EXPECT_NE(nobody.err.find("this database has user accounts: who is acting? give --user NAME "
+                              "or set CALLQC_USER"),
+              std::string::npos)
+        << nobody.err;
+    const CliRun noPassword = run("search --json --user qc1");
+    EXPECT_EQ(noPassword.exitCode, 1);
+    EXPECT_EQ(noPassword.err,
+              "callqc: no terminal to ask for qc1's password: set CALLQC_PASSWORD\n");
+    // Two wrong passwords for qc1 (a third would slow the account down), then a stranger.
+    for (const auto& [command, user] :
+         {std::pair("search --json", "qc1"), std::pair("report --date 2024-03-01", "qc1"),
+          std::pair("verify", "ghost"), std::pair("sample --date 2024-03-01", "ghost"),
+          std::pair("complaint C1", "ghost"), std::pair("import .", "ghost"),
+          std::pair("agent 001 --focus on", "ghost")}) {
+        const CliRun wrong = run(command, kRootPassword, "", user);
+        EXPECT_EQ(wrong.exitCode, 1) << command;
+        EXPECT_EQ(wrong.err, "callqc: sign-in refused: wrong user name or password\n") << command;
+        EXPECT_TRUE(wrong.out.empty()) << command << ": " << wrong.out;
+    }
+
+    const CliRun byEnv = run("search --json", kQcPassword, "", "qc1");
+    ASSERT_EQ(byEnv.exitCode, 0) << byEnv.err;
+    EXPECT_EQ(json(byEnv)["rows"].size(), 0u);
+    const CliRun byOption = run("report --date 2024-03-01 --json --user qc1", kQcPassword);
+    ASSERT_EQ(byOption.exitCode, 0) << byOption.err;
+    EXPECT_EQ(json(byOption)["rows"].size(), 0u);
+}
+
+TEST_F(UserCli, signedInCommandsAreRefusedWhatTheRoleMayNotDo) {
+    addQc();
+    const CliRun fullNumbers = run("search --full-numbers", kQcPassword, "", "qc1");
+    EXPECT_EQ(fullNumbers.exitCode, 1);
+    EXPECT_NE(fullNumbers.err.find("qc1 (QC inspector) may not search by full customer number"),
+              std::string::npos)
+        << fullNumbers.err;
+    const CliRun backupByQc =
+        run(fmt::format("backup '{}'", (m_dir / "copy.db").string()), kQcPassword, "", "qc1");
+    EXPECT_EQ(backupByQc.exitCode, 1);
+    EXPECT_EQ(backupByQc.err, "callqc: qc1 (QC inspector) may not back up the database\n");
+    EXPECT_FALSE(fs::exists(m_dir / "copy.db"));
+    const CliRun reportByAdmin = run("report --date 2024-03-01", kRootPassword, "", "root");
+    EXPECT_EQ(reportByAdmin.exitCode, 1);
+    EXPECT_EQ(reportByAdmin.err, "callqc: root (administrator) may not export reports\n");
+    const CliRun sampleElsewhere =
+        run("sample --date 2024-03-01 --queue 宽带报修", kQcPassword, "", "qc1");
+    EXPECT_EQ(sampleElsewhere.exitCode, 1);
+    EXPECT_NE(sampleElsewhere.err.find("not in project \"宽带报修\""), std::string::npos)
+        << sampleElsewhere.err;
+
+    const CliRun backupByAdmin =
+        run(fmt::format("backup '{}'", (m_dir / "copy.db").string()), kRootPassword, "", "root");
+    ASSERT_EQ(backupByAdmin.exitCode, 0) << backupByAdmin.err;
+    // Every sign-in and the backup are in the chain, which stays intact.
+    const CliRun verify = run("audit verify --json", kRootPassword, "", "root");
+    ASSERT_EQ(verify.exitCode, 0) << verify.err << verify.out;
+    auto db = callqc::storage::Database::open(m_db);
+    ASSERT_TRUE(db);
+    auto backups = callqc::storage::auditEntriesWithAction(*db, "export.backup");
+    ASSERT_TRUE(backups);
+    ASSERT_EQ(backups->size(), 1u);
+    EXPECT_EQ(backups->front().user, "root");
 }
 
 } // namespace
