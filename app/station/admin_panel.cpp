@@ -56,6 +56,8 @@ std::string joined(const std::vector<std::string>& parts) {
     return out;
 }
 
+} // namespace
+
 const char* roleText(core::Role role, scoring::Language language) {
     if (language == scoring::Language::En) {
         return core::roleLabel(role).data();
@@ -76,8 +78,6 @@ const char* roleText(core::Role role, scoring::Language language) {
     }
     return "";
 }
-
-} // namespace
 
 core::NewUser toNewUser(const UserForm& form) {
     core::NewUser user;

@@ -41,6 +41,9 @@ public:
     virtual void disableSelected() = 0;
 };
 
+/// A role's name for people in `language` (质检员, team lead, …).
+[[nodiscard]] const char* roleText(core::Role role, scoring::Language language);
+
 /// Users with role, scope and state; a form to add one; password and disable for the selected.
 void drawAdminPanel(const AdminState& state, AdminActions& actions, const ScreenText& words,
                     scoring::Language language);

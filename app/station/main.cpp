@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <future>
 #include <optional>
 #include <vector>
 
@@ -19,7 +20,9 @@
 #include "app/station/fonts.hpp"
 #include "app/station/portaudio_sink.hpp"
 #include "app/station/settings.hpp"
+#include "app/station/sign_in_panel.hpp"
 #include "app/station/station_app.hpp"
+#include "storage/user_store.hpp"
 
 namespace {
 
@@ -79,7 +82,106 @@ std::optional<callqc::station::Screen> screenNamed(const std::string& name) {
     if (name == "settings") {
         return Screen::Settings;
     }
+    if (name == "admin") {
+        return Screen::Admin;
+    }
     return std::nullopt;
+}
+
+/// The sign-in box until someone signs in (the session) or the window is closed (none). The
+/// Argon2id check runs on a thread of its own; the password is dropped as soon as it is handed
+/// over. In test runs (`frames` > 0) it draws that many frames, writes the screenshot and stops.
+class SignInWindow final : public callqc::station::SignInActions {
+public:
+    SignInWindow(std::filesystem::path dbPath, std::string user)
+        : m_dbPath(std::move(dbPath)), m_user(std::move(user)) {}
+
+    std::optional<callqc::core::Session> run(GLFWwindow* window,
+                                             const callqc::station::ScreenText& words, int frames,
+                                             const std::string& screenshot) {
+        for (int frame = 1; !glfwWindowShouldClose(window); ++frame) {
+            if (m_pending) {
+                glfwWaitEventsTimeout(0.05);
+            } else {
+                glfwWaitEventsTimeout(frames > 0 ? 0.0 : 0.5);
+            }
+            if (m_pending &&
+                m_pending->wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+                auto result = m_pending->get();
+                m_pending.reset();
+                if (result) {
+                    return std::move(*result);
+                }
+                m_error = result.error().message();
+                m_focusPassword = true;
+            }
+            ImGui_ImplOpenGL3_NewFrame();
+            ImGui_ImplGlfw_NewFrame();
+            ImGui::NewFrame();
+            const ImGuiViewport* viewport = ImGui::GetMainViewport();
+            ImGui::SetNextWindowPos(viewport->WorkPos);
+            ImGui::SetNextWindowSize(viewport->WorkSize);
+            ImGui::Begin("CallQC Station", nullptr, ImGuiWindowFlags_NoDecoration);
+            callqc::station::SignInState state;
+            state.user = &m_user;
+            state.password = &m_password;
+            state.checking = m_pending.has_value();
+            state.error = m_error;
+            state.focusPassword = std::exchange(m_focusPassword, false);
+            callqc::station::drawSignInPanel(state, *this, words);
+            ImGui::End();
+            ImGui::Render();
+            int fbWidth = 0;
+            int fbHeight = 0;
+            glfwGetFramebufferSize(window, &fbWidth, &fbHeight);
+            glViewport(0, 0, fbWidth, fbHeight);
+            glClearColor(0.1f, 0.1f, 0.12f, 1.0f);
+            glClear(GL_COLOR_BUFFER_BIT);
+            ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+            if (frames > 0 && frame >= frames) {
+                if (!screenshot.empty() && writeScreenshot(screenshot, fbWidth, fbHeight)) {
+                    fmt::print("screenshot: {}\n", screenshot);
+                }
+                return std::nullopt;
+            }
+            glfwSwapBuffers(window);
+        }
+        return std::nullopt;
+    }
+
+    void signIn() override {
+        m_error.clear();
+        m_pending = std::async(std::launch::async,
+                               [db = m_dbPath, user = m_user, password = std::move(m_password)] {
+                                   return callqc::core::Session::signIn(db, user, password);
+                               });
+        m_password.clear();
+    }
+
+private:
+    std::filesystem::path m_dbPath;
+    std::string m_user;
+    std::string m_password;
+    std::string m_error;
+    bool m_focusPassword = false;
+    std::optional<std::future<callqc::core::CoreResult<callqc::core::Session>>> m_pending;
+};
+
+std::optional<callqc::core::Session> signInWindow(GLFWwindow* window,
+                                                  const std::filesystem::path& dbPath,
+                                                  const std::string& user,
+                                                  callqc::scoring::Language language, float pixels,
+                                                  int frames, const std::string& screenshot) {
+    const auto& words = callqc::station::screenText(language);
+    std::string glyphs = user;
+    for (const char* text : callqc::station::allStrings(words)) {
+        glyphs += text;
+    }
+    callqc::station::loadFonts(glyphs, pixels);
+    SignInWindow signIn(dbPath, user);
+    auto session = signIn.run(window, words, frames, screenshot);
+    ImGui_ImplOpenGL3_DestroyFontsTexture(); // the workstation builds its own atlas
+    return session;
 }
 
 } // namespace
@@ -111,8 +213,9 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"zh", "en"}));
     cli.add_option("--settings", settingsPath,
                    "settings file (default: $XDG_CONFIG_HOME/callqc/station.toml)");
-    cli.add_option("--screen", screenName, "screen to start on: review, library, import, settings")
-        ->check(CLI::IsMember({"review", "library", "import", "settings"}));
+    cli.add_option("--screen", screenName,
+                   "screen to start on: review, library, import, settings, admin")
+        ->check(CLI::IsMember({"review", "library", "import", "settings", "admin"}));
     cli.add_option("--import-folder", importFolder, "folder the Import screen starts in");
     bool startImport = false;
     cli.add_flag("--start-import", startImport,
@@ -146,13 +249,28 @@ int main(int argc, char** argv) {
     }
     options.importFolder = importFolder;
 
+    // Signed in from $CALLQC_PASSWORD when it is set (or when the database has no accounts);
+    // otherwise the window opens on the sign-in box.
+    const std::string userName = user.empty() ? inspector : user;
     const char* password = std::getenv("CALLQC_PASSWORD");
-    auto session = callqc::core::Session::start(dbPath, user.empty() ? inspector : user,
-                                                password ? std::optional<std::string>(password)
-                                                         : std::nullopt);
-    if (!session) {
-        fmt::print(stderr, "callqc-station: {}\n", session.error().message());
-        return 1;
+    {
+        auto db = callqc::storage::Database::open(dbPath);
+        if (!db) {
+            fmt::print(stderr, "callqc-station: {}\n", db.error().message());
+            return 1;
+        }
+        const auto users = callqc::storage::countUsers(*db);
+        options.accounts = users && *users > 0;
+    }
+    std::optional<callqc::core::Session> session;
+    if (!options.accounts || password != nullptr) {
+        auto started = callqc::core::Session::start(
+            dbPath, userName, password ? std::optional<std::string>(password) : std::nullopt);
+        if (!started) {
+            fmt::print(stderr, "callqc-station: {}\n", started.error().message());
+            return 1;
+        }
+        session = std::move(*started);
     }
 
     glfwSetErrorCallback(
@@ -209,10 +327,15 @@ int main(int argc, char** argv) {
     float yscale = 1.0f;
     glfwGetWindowContentScale(window, &xscale, &yscale);
     ImGui::GetStyle().ScaleAllSizes(xscale);
-    {
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    ImGui_ImplOpenGL3_Init("#version 330");
+    const bool signInShown = !session;
+    if (signInShown) {
+        session = signInWindow(window, dbPath, userName, options.settings.language, 18.0f * xscale,
+                               frames, screenshot);
+    }
+    if (session) {
         callqc::station::StationApp app(std::move(*session), std::move(sink), std::move(options));
-        ImGui_ImplGlfw_InitForOpenGL(window, true);
-        ImGui_ImplOpenGL3_Init("#version 330");
         const auto screen = screenNamed(screenName).value_or(callqc::station::Screen::Review);
         if (openRow > 0) {
             openFirst = true;
@@ -240,6 +363,9 @@ int main(int argc, char** argv) {
             app.startImport();
         }
         callqc::station::loadFonts(app.allText(), 18.0f * xscale);
+        if (signInShown) {
+            ImGui_ImplOpenGL3_CreateFontsTexture(); // the renderer is up already
+        }
         app.showHelp(showKeys);
 
         int frame = 0;
@@ -327,7 +453,7 @@ int main(int argc, char** argv) {
                                 : app.queue().size());
         }
     }
-    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplOpenGL3_Shutdown(); // also when the sign-in window was closed
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
     glfwDestroyWindow(window);

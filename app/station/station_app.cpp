@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 #include <imgui.h>
 
+#include "app/core/audit.hpp"
 #include "app/core/file_hash.hpp"
+#include "app/core/permissions.hpp"
 #include "storage/database.hpp"
 
 namespace callqc::station {
@@ -73,8 +75,9 @@ StationApp::StationApp(core::Session session, std::unique_ptr<audio::AudioSink> 
 
 StationApp::StationApp(core::Session session, std::unique_ptr<audio::AudioSink> sink,
                        StationOptions options)
-    : m_inspector(session.inspector()), m_dbPath(session.db().path()),
-      m_checklist(session.checklist()), m_player(std::move(sink)),
+    : m_inspector(session.inspector()), m_actor(session.actor()), m_accounts(options.accounts),
+      m_hasQueue(!core::authorizeRole(session.actor(), core::Action::ViewQueue)),
+      m_dbPath(session.db().path()), m_checklist(session.checklist()), m_player(std::move(sink)),
       m_text(&uiText(options.settings.language)), m_words(&screenText(options.settings.language)),
       m_settingsPath(options.settingsPath), m_settingsMessage(options.settingsError),
       m_outputs(std::move(options.outputs)), m_background(std::make_unique<Background<StationApp>>(
@@ -83,7 +86,15 @@ StationApp::StationApp(core::Session session, std::unique_ptr<audio::AudioSink> 
         m_devices = m_outputs.list();
     }
     applySettings(options.settings, true);
-    reloadQueue();
+    if (m_hasQueue) {
+        reloadQueue();
+    } else {
+        m_firstQueue = false;
+        showScreen(Screen::Library); // no queue of their own: they look calls up
+    }
+    if (m_actor.role == core::Role::Administrator) {
+        reloadUsers();
+    }
     browseTo(options.importFolder.empty() ? std::filesystem::current_path().string()
                                           : options.importFolder.string());
 }
@@ -104,6 +115,9 @@ bool StationApp::busy() const {
 }
 
 void StationApp::reloadQueue() {
+    if (!m_hasQueue) {
+        return;
+    }
     m_background->post([](core::Session& session) -> Background<StationApp>::Apply {
         auto rows = session.queue();
         return [rows = std::move(rows)](StationApp& app) mutable {
@@ -535,7 +549,9 @@ void StationApp::run(Command command, int arg) {
         m_scrollToFocus = !m_queueHasKeyboard;
         break;
     case Command::ShowScreen:
-        showScreen(static_cast<Screen>(std::clamp(arg, 0, 3)));
+        if (const auto screen = static_cast<Screen>(std::clamp(arg, 0, 4)); screenAllowed(screen)) {
+            showScreen(screen);
+        }
         break;
     case Command::Help:
         m_showHelp = !m_showHelp;
@@ -984,6 +1000,18 @@ void StationApp::jumpToMark(int direction, std::optional<MarkKind> kind) {
     m_hint = fmt::format("→ {} {}", name, target->label);
 }
 
+bool StationApp::screenAllowed(Screen screen) const {
+    switch (screen) {
+    case Screen::Import:
+        // Without accounts (a database from before them) anyone imports, as then.
+        return !m_accounts || !core::authorizeRole(m_actor, core::Action::Import);
+    case Screen::Admin:
+        return m_actor.role == core::Role::Administrator;
+    default:
+        return true;
+    }
+}
+
 void StationApp::showScreen(Screen screen) {
     if (screen == Screen::Library && m_librarySearch == 0) {
         searchLibrary(); // a first look lists every call, newest first
@@ -1011,17 +1039,27 @@ void StationApp::draw() {
 
 void StationApp::drawScreens() {
     const std::pair<Screen, const char*> tabs[] = {
-        {Screen::Review, m_words->tabReview},
-        {Screen::Library, m_words->tabLibrary},
-        {Screen::Import, m_words->tabImport},
-        {Screen::Settings, m_words->tabSettings},
+        {Screen::Review, m_words->tabReview}, {Screen::Library, m_words->tabLibrary},
+        {Screen::Import, m_words->tabImport}, {Screen::Settings, m_words->tabSettings},
+        {Screen::Admin, m_words->tabAdmin},
     };
+    // Who is signed in, at the right of the tab row.
+    const std::string who =
+        fmt::format(fmt::runtime(m_words->signedInAs), m_actor.user, roleText(m_actor.role));
+    const float whoWidth = ImGui::CalcTextSize(who.c_str()).x;
+    const ImVec2 start = ImGui::GetCursorPos();
+    ImGui::SetCursorPos(ImVec2(ImGui::GetWindowContentRegionMax().x - whoWidth, start.y + 3));
+    ImGui::TextDisabled("%s", who.c_str());
+    ImGui::SetCursorPos(start);
     if (!ImGui::BeginTabBar("screens")) {
         return;
     }
     const bool select = std::exchange(m_selectTab, false);
     for (std::size_t i = 0; i < std::size(tabs); ++i) {
         const auto [screen, name] = tabs[i];
+        if (!screenAllowed(screen)) {
+            continue;
+        }
         const std::string label =
             fmt::format("{}  Ctrl+{}###tab{}", name, i + 1, static_cast<int>(screen));
         const ImGuiTabItemFlags flags =
@@ -1076,6 +1114,16 @@ void StationApp::drawScreens() {
             state.path = m_settingsPath.empty() ? std::string("-") : m_settingsPath.string();
             state.message = m_settingsMessage;
             drawSettingsPanel(state, *this, *m_text, *m_words);
+            break;
+        }
+        case Screen::Admin: {
+            AdminState state;
+            state.users = &m_users;
+            state.form = &m_userForm;
+            state.selected = m_selectedUser;
+            state.message = m_adminMessage;
+            state.busy = m_adminBusy;
+            drawAdminPanel(state, *this, *m_words, m_text->language);
             break;
         }
         }
@@ -1291,17 +1339,36 @@ void StationApp::startImport() {
         return;
     }
     auto progress = std::make_shared<core::Progress>();
-    auto result =
-        std::async(std::launch::async,
-                   [dbPath = m_dbPath, folder = std::filesystem::path(m_importFolder),
-                    progress]() -> core::CoreResult<core::ImportReport> {
-                       auto db = storage::Database::open(dbPath);
-                       if (!db) {
-                           return tl::unexpected(core::CoreError{core::CoreError::Kind::Storage,
-                                                                 db.error().message()});
-                       }
-                       return core::importDay(*db, folder, core::ImportOptions{}, progress.get());
-                   });
+    auto result = std::async(
+        std::launch::async,
+        [dbPath = m_dbPath, folder = std::filesystem::path(m_importFolder), progress,
+         actor = m_actor, accounts = m_accounts]() -> core::CoreResult<core::ImportReport> {
+            auto db = storage::Database::open(dbPath);
+            if (!db) {
+                return tl::unexpected(
+                    core::CoreError{core::CoreError::Kind::Storage, db.error().message()});
+            }
+            if (accounts) {
+                if (auto refusal = core::authorize(actor, core::Action::Import, {})) {
+                    return tl::unexpected(*refusal);
+                }
+            }
+            auto report = core::importDay(*db, folder, core::ImportOptions{}, progress.get());
+            if (!report) {
+                return report;
+            }
+            if (auto audited = core::recordAudit(*db, {actor.user,
+                                                       "import.day",
+                                                       fmt::format("day:{}", folder.string()),
+                                                       {{"imported", report->imported},
+                                                        {"unchanged", report->unchanged},
+                                                        {"rejected", report->rejected.size()},
+                                                        {"cancelled", report->cancelled}}});
+                !audited) {
+                return tl::unexpected(audited.error());
+            }
+            return report;
+        });
     m_import = RunningImport{std::move(progress), std::move(result)};
     m_importReport.reset();
     m_importError.clear();
@@ -1376,6 +1443,87 @@ void StationApp::applySettings(const StationSettings& settings, bool initial) {
             m_player.seek(at);
         }
     }
+}
+
+// --- Administration ---
+
+void StationApp::reloadUsers() {
+    m_background->post([](core::Session& session) -> Background<StationApp>::Apply {
+        auto users = core::listUsers(session.db(), session.actor());
+        return [users = std::move(users)](StationApp& app) mutable {
+            if (users) {
+                app.m_users = std::move(*users);
+                ++app.m_textGeneration;
+            } else {
+                app.m_adminMessage = users.error().message();
+            }
+        };
+    });
+}
+
+void StationApp::selectUser(std::size_t index) {
+    if (index < m_users.size()) {
+        m_selectedUser = index;
+    }
+}
+
+void StationApp::changeUser(std::function<core::CoreResult<void>(core::Session&)> change,
+                            std::string done) {
+    m_adminBusy = true;
+    m_background->post([change = std::move(change), done = std::move(done)](
+                           core::Session& session) -> Background<StationApp>::Apply {
+        auto changed = change(session);
+        auto users = core::listUsers(session.db(), session.actor());
+        return [changed = std::move(changed), users = std::move(users),
+                done](StationApp& app) mutable {
+            app.m_adminBusy = false;
+            app.m_adminMessage = changed ? done : changed.error().message();
+            if (changed) {
+                app.m_userForm.password.clear(); // kept no longer than needed
+            }
+            if (users) {
+                app.m_users = std::move(*users);
+                ++app.m_textGeneration;
+            }
+        };
+    });
+}
+
+void StationApp::addUserFromForm() {
+    const core::NewUser user = toNewUser(m_userForm);
+    changeUser(
+        [user, password = m_userForm.password](core::Session& session) {
+            return core::addUser(session.db(), session.actor(), user, password);
+        },
+        fmt::format("+ {}", user.name));
+}
+
+void StationApp::setSelectedPassword() {
+    if (!m_selectedUser || *m_selectedUser >= m_users.size()) {
+        return;
+    }
+    const std::string name = m_users[*m_selectedUser].name;
+    changeUser(
+        [name, password = m_userForm.password](core::Session& session) {
+            return core::setPassword(session.db(), session.actor(), name, password);
+        },
+        fmt::format("{}: {}", name, m_words->setPassword));
+}
+
+void StationApp::disableSelected() {
+    if (!m_selectedUser || *m_selectedUser >= m_users.size()) {
+        return;
+    }
+    const std::string name = m_users[*m_selectedUser].name;
+    changeUser(
+        [name](core::Session& session) {
+            return core::disableUser(session.db(), session.actor(), name);
+        },
+        fmt::format("{}: {}", name, m_words->disabled));
+}
+
+const char* StationApp::roleText(core::Role role) const {
+    return station::roleText(role, m_text->language);
 }
 
 std::string StationApp::allText() const {
@@ -1507,6 +1655,20 @@ std::string StationApp::allText() const {
     }
     for (const auto& device : m_devices) {
         text += device;
+    }
+    for (const auto& user : m_users) {
+        text += user.name + user.displayName;
+        for (const auto& part : user.projects) {
+            text += part;
+        }
+        for (const auto& part : user.teams) {
+            text += part;
+        }
+    }
+    text += m_actor.user + m_adminMessage + m_userForm.name + m_userForm.displayName +
+            m_userForm.projects + m_userForm.teams;
+    for (const auto role : core::kAllRoles) {
+        text += roleText(role);
     }
     text += "中文English×●";
     text += m_message + m_queueStatus + m_hint + "–→“”";

@@ -11,6 +11,7 @@
 
 #include "app/core/import_day.hpp"
 #include "app/core/session.hpp"
+#include "app/station/admin_panel.hpp"
 #include "app/station/background.hpp"
 #include "app/station/import_panel.hpp"
 #include "app/station/library_panel.hpp"
@@ -41,10 +42,13 @@ struct StationOptions {
     /// Called from the database thread when a result is ready, to wake a sleeping UI loop
     /// (glfwPostEmptyEvent); may be empty.
     std::function<void()> wake;
+    /// The database has user accounts (the session's user signed in); without them, as before
+    /// accounts existed, the import needs no Import permission.
+    bool accounts = false;
 };
 
-/// The workstation's screens, one tab each.
-enum class Screen { Review, Library, Import, Settings };
+/// The workstation's screens, one tab each (Admin only for administrators).
+enum class Screen { Review, Library, Import, Settings, Admin };
 
 /// The workstation's state and the actions panels ask for. Owned by the UI thread, which never
 /// waits on a file, the database or a decoder: the player decodes on its own thread, every
@@ -55,7 +59,8 @@ class StationApp final : public QueueActions,
                          public ReviewActions,
                          public LibraryActions,
                          public ImportActions,
-                         public SettingsActions {
+                         public SettingsActions,
+                         public AdminActions {
 public:
     StationApp(core::Session session, std::unique_ptr<audio::AudioSink> sink,
                scoring::Language language);
@@ -108,8 +113,25 @@ public:
 
     void changeSettings(const StationSettings& settings) override;
 
+    void selectUser(std::size_t index) override;
+    void addUserFromForm() override;
+    void setSelectedPassword() override;
+    void disableSelected() override;
+
+    /// Who is signed in.
+    [[nodiscard]] const core::Actor& actor() const { return m_actor; }
+    /// The role has an inspector's queue (QC inspectors and supervisors); others start on the
+    /// Library.
+    [[nodiscard]] bool hasQueue() const { return m_hasQueue; }
+    [[nodiscard]] const std::vector<core::UserInfo>& users() const { return m_users; }
+    [[nodiscard]] UserForm& userForm() { return m_userForm; }
+    [[nodiscard]] const std::string& adminMessage() const { return m_adminMessage; }
+
     [[nodiscard]] Screen screen() const { return m_screen; }
     void showScreen(Screen screen);
+    /// The role may use the screen: Import needs the Import permission (when the database has
+    /// accounts), Admin an administrator; the tab of any other is hidden.
+    [[nodiscard]] bool screenAllowed(Screen screen) const;
     [[nodiscard]] LibraryFilter& libraryFilter() { return m_libraryFilter; }
     [[nodiscard]] const std::vector<storage::SearchRow>& libraryRows() const {
         return m_libraryRows;
@@ -194,6 +216,9 @@ private:
     [[nodiscard]] std::vector<Mark> marks() const;
 
     const std::string m_inspector;
+    const core::Actor m_actor;
+    const bool m_accounts;
+    bool m_hasQueue = true;
     const std::filesystem::path m_dbPath; ///< an import opens its own connection to it
     const scoring::Checklist m_checklist; ///< the current version, for the glyph set
     audio::Player m_player;
@@ -268,6 +293,18 @@ private:
     std::string m_settingsMessage;
     AudioOutputs m_outputs;
     std::vector<std::string> m_devices;
+
+    // Administration
+    std::vector<core::UserInfo> m_users;
+    UserForm m_userForm;
+    std::optional<std::size_t> m_selectedUser;
+    std::string m_adminMessage;
+    bool m_adminBusy = false;
+    void reloadUsers();
+    /// Runs one user change on the database thread, then lists the users again; `done` is what
+    /// the Admin screen says when it worked.
+    void changeUser(std::function<core::CoreResult<void>(core::Session&)> change, std::string done);
+    [[nodiscard]] const char* roleText(core::Role role) const;
 
     /// Last, so it is stopped first: its queued jobs (a last draft) still run, their results are
     /// dropped.

@@ -1,0 +1,160 @@
+// The workstation signed in as different roles over a database with accounts: what each sees
+// (the team lead only their team, numbers masked), which screens they get, the administrator's
+// user changes, and the import audited. Real SQLite, real import, the Background thread.
+
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "app/core/audit.hpp"
+#include "app/core/auth.hpp"
+#include "app/core/import_day.hpp"
+#include "app/station/station_app.hpp"
+#include "assets/demo/demo_day.hpp"
+#include "tests/audio/fixtures.hpp"
+
+namespace callqc::station {
+namespace {
+
+constexpr const char* kPassword = "station-pw-1";
+constexpr const char* kTeam = "客服一组";
+
+class StationTrust : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        s_dir = new std::filesystem::path(tests::freshDir("station_trust"));
+        demo::DemoOptions demoOptions;
+        demoOptions.calls = 12;
+        demoOptions.seed = 4;
+        ASSERT_TRUE(demo::generateDemoDay(*s_dir / "day", demoOptions));
+        demoOptions.calls = 3;
+        demoOptions.date = "2026-11-26";
+        ASSERT_TRUE(demo::generateDemoDay(*s_dir / "day2", demoOptions));
+        auto db = storage::Database::open(*s_dir / "qc.db");
+        ASSERT_TRUE(db);
+        ASSERT_EQ(core::importDay(*db, *s_dir / "day")->imported, 12);
+        core::AuthOptions options;
+        options.cost = core::PasswordCost::minimum();
+        auto admin = core::createFirstAdministrator(*db, "admin", kPassword, options);
+        ASSERT_TRUE(admin) << admin.error().detail;
+        const std::vector<core::NewUser> users{
+            {"qc1", core::Role::Inspector, "王质检", {"*"}, {}},
+            {"lead1", core::Role::TeamLead, "赵班长", {}, {kTeam}},
+        };
+        for (const auto& user : users) {
+            auto added = core::addUser(*db, *admin, user, kPassword, options);
+            ASSERT_TRUE(added) << added.error().detail;
+        }
+    }
+    static void TearDownTestSuite() { delete s_dir; }
+
+    static std::unique_ptr<StationApp> signedIn(const std::string& user) {
+        auto session = core::Session::open(*s_dir / "qc.db", user);
+        EXPECT_TRUE(session) << session.error().detail;
+        StationOptions options;
+        options.accounts = true;
+        options.settings.language = scoring::Language::En;
+        auto app = std::make_unique<StationApp>(std::move(*session), audio::makeNullSink(),
+                                                std::move(options));
+        app->settle();
+        return app;
+    }
+
+    static std::filesystem::path* s_dir;
+};
+std::filesystem::path* StationTrust::s_dir = nullptr;
+
+TEST_F(StationTrust, aTeamLeadSeesOnlyTheirTeamWithNumbersMaskedAndNoImportOrAdmin) {
+    auto app = signedIn("lead1");
+    EXPECT_FALSE(app->hasQueue()) << "a team lead has no inspector's queue";
+    EXPECT_EQ(app->screen(), Screen::Library) << "so the workstation opens on the library";
+    app->settle();
+    ASSERT_FALSE(app->libraryRows().empty());
+    for (const auto& row : app->libraryRows()) {
+        EXPECT_EQ(row.team, kTeam) << row.callId;
+        EXPECT_NE(row.customerPhone.find("****"), std::string::npos)
+            << row.callId << " shows " << row.customerPhone;
+    }
+    EXPECT_FALSE(app->screenAllowed(Screen::Import));
+    EXPECT_FALSE(app->screenAllowed(Screen::Admin));
+    app->run(Command::ShowScreen, 2);
+    EXPECT_EQ(app->screen(), Screen::Library) << "Ctrl+3 does not open a screen the role lacks";
+
+    // A call of their team opens read-only: they read, they do not score.
+    app->openFromLibrary(app->libraryRows().front().id);
+    app->settle();
+    ASSERT_TRUE(app->call());
+    EXPECT_FALSE(app->editable());
+}
+
+TEST_F(StationTrust, anAdministratorAddsAUserAndEveryChangeIsInTheAuditChain) {
+    auto app = signedIn("admin");
+    EXPECT_TRUE(app->screenAllowed(Screen::Admin));
+    ASSERT_EQ(app->users().size(), 3u);
+    app->userForm().name = "trainer1";
+    app->userForm().displayName = "培训师";
+    app->userForm().role = 2; // trainer
+    app->userForm().projects = "*";
+    app->userForm().password = "short";
+    app->addUserFromForm();
+    app->settle();
+    EXPECT_EQ(app->users().size(), 3u) << "a too-short password is refused";
+    EXPECT_NE(app->adminMessage().find("8"), std::string::npos) << app->adminMessage();
+
+    app->userForm().password = "long-enough-1";
+    app->addUserFromForm();
+    app->settle();
+    ASSERT_EQ(app->users().size(), 4u) << app->adminMessage();
+    EXPECT_EQ(app->userForm().password, "") << "the password is not kept after use";
+    const auto trainer = std::find_if(app->users().begin(), app->users().end(),
+                                      [](const auto& u) { return u.name == "trainer1"; });
+    ASSERT_NE(trainer, app->users().end());
+    EXPECT_EQ(trainer->role, core::Role::Trainer);
+
+    app->selectUser(static_cast<std::size_t>(trainer - app->users().begin()));
+    app->disableSelected();
+    app->settle();
+    const auto disabled = std::find_if(app->users().begin(), app->users().end(),
+                                       [](const auto& u) { return u.name == "trainer1"; });
+    ASSERT_NE(disabled, app->users().end());
+    EXPECT_TRUE(disabled->disabled);
+
+    auto db = storage::Database::open(*s_dir / "qc.db");
+    auto chain = core::verifyAuditChain(*db);
+    ASSERT_TRUE(chain) << chain.error().detail;
+    EXPECT_TRUE(chain->intact());
+}
+
+TEST_F(StationTrust, theWorkstationsImportIsCheckedAndAudited) {
+    auto lead = signedIn("lead1");
+    lead->browseTo((*s_dir / "day2").string());
+    lead->settle();
+    lead->startImport();
+    for (int i = 0; i < 3000 && lead->importRunning(); ++i) {
+        lead->update();
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_NE(lead->importError().find("may not import"), std::string::npos)
+        << "refused in app/core even if the tab were shown: " << lead->importError();
+
+    auto admin = signedIn("admin");
+    admin->browseTo((*s_dir / "day2").string());
+    admin->settle();
+    admin->startImport();
+    for (int i = 0; i < 3000 && admin->importRunning(); ++i) {
+        admin->update();
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_TRUE(admin->importReport()) << admin->importError();
+    EXPECT_EQ(admin->importReport()->imported, 3);
+    auto db = storage::Database::open(*s_dir / "qc.db");
+    auto stmt = db->prepare(
+        "SELECT count(*) FROM audit_log WHERE action = 'import.day' AND user = 'admin'");
+    ASSERT_TRUE(stmt) << stmt.error().detail;
+    const auto row = stmt->step();
+    ASSERT_TRUE(row && *row);
+    EXPECT_EQ(stmt->getInt(0), 1);
+}
+
+} // namespace
+} // namespace callqc::station
