@@ -23,6 +23,8 @@ extern "C" {
 #include <libswresample/swresample.h>
 }
 
+#include <opus.h>
+
 namespace callqc::audio {
 namespace {
 
@@ -44,6 +46,10 @@ constexpr std::size_t kSniffBytes = 4096;
 constexpr int kAmrNbFirstSidType = 8;
 constexpr int kAmrWbFirstSidType = 9;
 constexpr int kAmrNoDataType = 15;
+/// The rate of Opus timestamps, packet durations and skip side data, whatever the decoded rate.
+constexpr int kOpusRateHz = 48000;
+/// The longest Opus packet, in ms (RFC 6716, section 3.2.5).
+constexpr int kOpusMaxPacketMs = 120;
 
 struct FormatCloser {
     void operator()(AVFormatContext* ctx) const { avformat_close_input(&ctx); }
@@ -65,6 +71,10 @@ using CodecPtr = std::unique_ptr<AVCodecContext, CodecFreer>;
 using PacketPtr = std::unique_ptr<AVPacket, PacketFreer>;
 using FramePtr = std::unique_ptr<AVFrame, FrameFreer>;
 using SwrPtr = std::unique_ptr<SwrContext, SwrFreer>;
+struct OpusFreer {
+    void operator()(OpusDecoder* d) const { opus_decoder_destroy(d); }
+};
+using OpusPtr = std::unique_ptr<OpusDecoder, OpusFreer>;
 
 /// An AVChannelLayout that is uninitialised when it goes out of scope.
 class ChannelLayout {
@@ -158,8 +168,8 @@ std::int64_t prerollFor(const AVCodecParameters& par, int rateHz) {
         return 0;
     case AV_CODEC_ID_MP3:
         return std::max<std::int64_t>(4 * (frame > 0 ? frame : 1152), tenth);
-    case AV_CODEC_ID_OPUS:
-        return std::max<std::int64_t>(rateHz * 80 / 1000, 2 * frame);
+    case AV_CODEC_ID_OPUS: // frame_size counts 48 kHz samples whatever the decoded rate
+        return std::max<std::int64_t>(rateHz * 80 / 1000, 2 * frame * rateHz / kOpusRateHz);
     default:
         return isPcm(par.codec_id) ? 0 : std::max(2 * frame, tenth);
     }
@@ -168,6 +178,46 @@ std::int64_t prerollFor(const AVCodecParameters& par, int rateHz) {
 std::uint32_t readLe32(const std::uint8_t* p) {
     return static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
            static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
+}
+
+/// What an Ogg Opus stream's identification header (RFC 7845, section 5.1; libavformat's
+/// extradata) says, for a stream libopus's single-stream decoder can take: channel mapping family
+/// 0, one or two channels.
+struct OpusHead {
+    int channels = 0;
+    int decodeRateHz = kOpusRateHz; ///< the encoder's input rate, rounded up to one libopus has
+    int gainQ8 = 0;                 ///< output gain in dB, Q7.8 (what OPUS_SET_GAIN takes)
+};
+
+/// The header of `par` when it is Opus that libopus can decode at the stream's own rate;
+/// nothing for other codecs, other mapping families (multistream, surround) and damaged headers,
+/// which stay with libav's decoder.
+std::optional<OpusHead> opusHeadOf(const AVCodecParameters& par) {
+    constexpr int kHeadBytes = 19;
+    if (par.codec_id != AV_CODEC_ID_OPUS || par.extradata == nullptr ||
+        par.extradata_size < kHeadBytes || std::memcmp(par.extradata, "OpusHead", 8) != 0) {
+        return std::nullopt;
+    }
+    const std::uint8_t* head = par.extradata;
+    const int version = head[8];
+    const int channels = head[9];
+    const std::uint32_t inputRateHz = readLe32(head + 12);
+    const int mappingFamily = head[18];
+    if ((version & 0xF0) != 0 || mappingFamily != 0 || channels < 1 || channels > 2 ||
+        channels != par.ch_layout.nb_channels) {
+        return std::nullopt;
+    }
+    OpusHead out;
+    out.channels = channels;
+    out.gainQ8 = static_cast<std::int16_t>(head[16] | head[17] << 8);
+    // The rates libopus decodes at (RFC 6716, section 4); 0 means "unknown": full band.
+    for (const int rate : {8000, 12000, 16000, 24000}) {
+        if (inputRateHz > 0 && inputRateHz <= static_cast<std::uint32_t>(rate)) {
+            out.decodeRateHz = rate;
+            break;
+        }
+    }
+    return out;
 }
 
 /// Samples a packet of `samples` decoded samples yields after libavcodec applies the packet's
@@ -352,6 +402,12 @@ tl::expected<Demuxer, AudioError> openDemuxer(const fs::path& path) {
 
 /// The one implementation of AudioStream, over libavformat, libavcodec and libswresample.
 ///
+/// Opus with one or two channels (mapping family 0) is decoded by libopus instead, on the packets
+/// libavformat's Ogg demuxer returns, at the rate the stream was encoded from (its OpusHead input
+/// rate, e.g. 8 or 16 kHz for telephony): libavcodec's Opus decoders, its native one and its
+/// libopus wrapper alike, always produce 48 kHz, three to six times the samples a call has.
+/// Timestamps, packet durations and skip side data stay in 48 kHz units and are scaled.
+///
 /// Decoded audio goes through m_buffer one packet at a time. Every sample has a label, its place
 /// on the timeline of a sequential decode from the start: m_decodedEnd labels the sample after
 /// the last one decoded, m_position the next one read() returns. Samples labelled before
@@ -385,6 +441,9 @@ private:
     tl::expected<void, AudioError> decodeNext();
     /// Decodes `packet`; a packet the decoder rejects becomes silence of the packet's length.
     void decodePacket(AVPacket& packet);
+    /// decodePacket with libopus: applies the packet's skip and discard side data (48 kHz units)
+    /// as libavcodec would; false when libopus rejects the packet.
+    bool decodeOpusPacket(const AVPacket& packet);
     /// Appends the decoder's pending frames to the packet's frames; false on a decoding error.
     bool receiveFrames();
     void appendFrame(const AVFrame& frame);
@@ -415,6 +474,9 @@ private:
     /// sequential decode bit for bit.
     tl::expected<void, AudioError> restart();
     tl::expected<void, AudioError> resetDecoder();
+    /// Reopens the file and decodes from the start again, discarding up to m_decodedEnd, where
+    /// reading after a seek failed although the sequential read went on.
+    tl::expected<void, AudioError> resumeFromStart();
 
     fs::path m_path;
     StreamInfo m_info;
@@ -422,6 +484,11 @@ private:
     CodecPtr m_codec;
     const AVCodec* m_decoder = nullptr;
     SwrPtr m_swr;
+    OpusPtr m_opus; ///< set when libopus decodes the stream instead of m_codec
+    OpusHead m_opusHead;
+    int m_opusMaxFrames = 0;          ///< samples per channel of the longest packet
+    std::vector<float> m_opusScratch; ///< one packet, interleaved
+    std::int64_t m_opusSkip = 0;      ///< samples still to skip at the start (pre-skip)
     PacketPtr m_packet;
     FramePtr m_frame;
     ChannelLayout m_outLayout;
@@ -498,12 +565,27 @@ tl::expected<void, AudioError> LibavStream::setUp(Demuxer demuxer, SeekIndex ind
     const AVCodecParameters* par = stream->codecpar;
 
     m_decoder = demuxer.codec;
+    const std::optional<OpusHead> opusHead = opusHeadOf(*par);
+    if (opusHead) {
+        m_opusHead = *opusHead;
+        m_opusMaxFrames = opusHead->decodeRateHz / 1000 * kOpusMaxPacketMs;
+        m_opusScratch.assign(static_cast<std::size_t>(m_opusMaxFrames) *
+                                 static_cast<std::size_t>(opusHead->channels),
+                             0.0f);
+        int error = OPUS_OK;
+        m_opus.reset(opus_decoder_create(opusHead->decodeRateHz, opusHead->channels, &error));
+        if (!m_opus || error != OPUS_OK) {
+            return tl::unexpected(
+                fail(AudioError::Kind::Unsupported, m_path,
+                     fmt::format("cannot open the libopus decoder ({})", opus_strerror(error))));
+        }
+    }
     if (auto opened = openDecoder(); !opened) {
         return opened;
     }
 
-    const int rate = m_codec->sample_rate;
-    const int channels = m_codec->ch_layout.nb_channels;
+    const int rate = m_opus ? opusHead->decodeRateHz : m_codec->sample_rate;
+    const int channels = m_opus ? opusHead->channels : m_codec->ch_layout.nb_channels;
     if (rate <= 0 || rate > kMaxSampleRateHz || channels <= 0 || channels > kMaxChannels) {
         return tl::unexpected(
             fail(AudioError::Kind::Corrupt, m_path,
@@ -512,7 +594,7 @@ tl::expected<void, AudioError> LibavStream::setUp(Demuxer demuxer, SeekIndex ind
 
     m_info.sampleRateHz = rate;
     m_info.channels = channels;
-    m_info.codec = demuxer.codec->name;
+    m_info.codec = m_opus ? "opus" : demuxer.codec->name;
     m_info.container = m_format->iformat->name;
     if (m_format->duration != AV_NOPTS_VALUE && m_format->duration > 0) {
         m_info.headerDurationSec = static_cast<double>(m_format->duration) / AV_TIME_BASE;
@@ -528,7 +610,7 @@ tl::expected<void, AudioError> LibavStream::setUp(Demuxer demuxer, SeekIndex ind
     m_timeBase = stream->time_base;
     m_seekMethod = seekMethodFor(*m_format->iformat);
     m_packetLength = packetLengthFor(*par);
-    m_frameSize = std::max(par->frame_size, m_codec->frame_size);
+    m_frameSize = m_opus ? 0 : std::max(par->frame_size, m_codec->frame_size);
     m_preroll = prerollFor(*par, rate);
     m_interval = static_cast<std::int64_t>(SeekIndex::kIntervalSec * rate);
     m_maxSamples = static_cast<std::int64_t>(kMaxDurationSec * rate);
@@ -565,6 +647,20 @@ tl::expected<void, AudioError> LibavStream::setUp(Demuxer demuxer, SeekIndex ind
 /// avcodec_flush_buffers: some decoders keep state through a flush (AAC's noise-substitution
 /// generator; amrnb has no flush at all), and decoding after a seek must depend on the file alone.
 tl::expected<void, AudioError> LibavStream::openDecoder() {
+    if (m_opus) {
+        // A fresh state in place (no allocation), so a seek decodes as if the file began there.
+        m_opusSkip = 0;
+        int rc = opus_decoder_init(m_opus.get(), m_opusHead.decodeRateHz, m_opusHead.channels);
+        if (rc == OPUS_OK) {
+            rc = opus_decoder_ctl(m_opus.get(), OPUS_SET_GAIN(m_opusHead.gainQ8));
+        }
+        if (rc != OPUS_OK) {
+            return tl::unexpected(
+                fail(AudioError::Kind::Unsupported, m_path,
+                     fmt::format("cannot reset the libopus decoder ({})", opus_strerror(rc))));
+        }
+        return {};
+    }
     const AVStream* stream = m_format->streams[m_streamIndex];
     m_codec.reset(avcodec_alloc_context3(m_decoder));
     if (!m_codec || avcodec_parameters_to_context(m_codec.get(), stream->codecpar) < 0) {
@@ -652,6 +748,12 @@ tl::expected<void, AudioError> LibavStream::decodeNext() {
                packet->stream_index != m_streamIndex) {
             av_packet_unref(packet);
         }
+        // A damaged file may read differently after the demuxer was repositioned (an Ogg page
+        // that resynchronises elsewhere): the rest then comes from a decode from the start. An
+        // early end of file counts only without a decoder to drain (libopus has no delay).
+        if (rc < 0 && (rc != AVERROR_EOF || m_opus) && m_afterSeek && m_decodedEnd < m_limit) {
+            return resumeFromStart();
+        }
         if (rc < 0) {
             finishStream(rc);
             return {};
@@ -679,15 +781,17 @@ void LibavStream::decodePacket(AVPacket& packet) {
     const std::int64_t before = m_decodedEnd;
     const std::int64_t expected = packetSamples(packet);
     bool rejected = false;
-    int rc = avcodec_send_packet(m_codec.get(), &packet);
-    if (rc == AVERROR(EAGAIN)) {
-        rejected = !receiveFrames();
-        rc = avcodec_send_packet(m_codec.get(), &packet);
-    }
-    if (rc < 0) {
-        rejected = true;
-    } else if (!receiveFrames()) {
-        rejected = true;
+    if (m_opus) {
+        rejected = !decodeOpusPacket(packet);
+    } else {
+        int rc = avcodec_send_packet(m_codec.get(), &packet);
+        if (rc == AVERROR(EAGAIN)) {
+            rejected = !receiveFrames();
+            rc = avcodec_send_packet(m_codec.get(), &packet);
+        }
+        if (rc < 0 || !receiveFrames()) {
+            rejected = true;
+        }
     }
     if (rejected) {
         const std::int64_t missing =
@@ -701,6 +805,59 @@ void LibavStream::decodePacket(AVPacket& packet) {
         m_rejectedInARow = 0;
     }
     commitPacket(expected);
+}
+
+bool LibavStream::decodeOpusPacket(const AVPacket& packet) {
+    const int rate = m_info.sampleRateHz;
+    const auto toRate = [rate](std::int64_t samples48k) {
+        return av_rescale(samples48k, rate, kOpusRateHz);
+    };
+    std::int64_t discard48k = 0;
+    std::size_t size = 0;
+    if (const std::uint8_t* side =
+            av_packet_get_side_data(&packet, AV_PKT_DATA_SKIP_SAMPLES, &size);
+        side != nullptr && size >= 10) {
+        m_opusSkip = toRate(std::max<std::int64_t>(0, static_cast<std::int32_t>(readLe32(side))));
+        discard48k = readLe32(side + 4);
+    }
+    if (packet.data == nullptr || packet.size <= 0) {
+        return false; // libopus would conceal it as a lost packet, of whatever length we ask
+    }
+    const int got = opus_decode_float(m_opus.get(), packet.data, packet.size, m_opusScratch.data(),
+                                      m_opusMaxFrames, 0);
+    if (got < 0) {
+        return false;
+    }
+    if ((packet.flags & AV_PKT_FLAG_DISCARD) != 0) {
+        m_opusSkip = std::max<std::int64_t>(0, m_opusSkip - got);
+        return true;
+    }
+    const std::int64_t from = std::min<std::int64_t>(m_opusSkip, got);
+    m_opusSkip -= from;
+    std::int64_t to = got;
+    // The end trimmed as libavcodec trims it at 48 kHz: what the packet keeps is scaled (not what
+    // it drops), so that the packet ends where its 48 kHz duration says.
+    const std::int64_t kept48k = (to - from) * kOpusRateHz / rate;
+    if (discard48k > 0 && discard48k <= kept48k) {
+        to = from + toRate(kept48k - discard48k);
+    }
+    if (to <= from) {
+        return true;
+    }
+    const auto n = static_cast<std::size_t>(to - from);
+    const auto channels = static_cast<std::size_t>(m_info.channels);
+    float* const* planes = reserve(n);
+    const float* in = m_opusScratch.data() + static_cast<std::size_t>(from) * channels;
+    if (channels == 1) {
+        std::memcpy(planes[0], in, n * sizeof(float));
+    } else {
+        for (std::size_t i = 0; i < n; ++i) {
+            planes[0][i] = in[2 * i];
+            planes[1][i] = in[2 * i + 1];
+        }
+    }
+    m_packetFrames += n;
+    return true;
 }
 
 void LibavStream::noteRejected(const AVPacket& packet, std::int64_t atSample) {
@@ -733,6 +890,10 @@ std::int64_t LibavStream::packetSamples(const AVPacket& packet) const {
     }
     if (packet.duration > 0) {
         return av_rescale_q(packet.duration, m_timeBase, AVRational{1, m_info.sampleRateHz});
+    }
+    if (m_opus && packet.size > 0) {
+        return std::max(0,
+                        opus_packet_get_nb_samples(packet.data, packet.size, m_info.sampleRateHz));
     }
     if (m_codecId == AV_CODEC_ID_AMR_NB) {
         return 160;
@@ -937,7 +1098,7 @@ void LibavStream::finishStream(int readResult) {
                                   static_cast<double>(m_decodedEnd) / m_info.sampleRateHz,
                                   avErrorText(readResult));
     }
-    if (avcodec_send_packet(m_codec.get(), nullptr) >= 0) {
+    if (!m_opus && avcodec_send_packet(m_codec.get(), nullptr) >= 0) {
         receiveFrames();
         commitPacket(0);
     }
@@ -1099,6 +1260,19 @@ tl::expected<void, AudioError> LibavStream::restart() {
     m_afterSeek = false;
     m_aligning = 0;
     return resetDecoder();
+}
+
+tl::expected<void, AudioError> LibavStream::resumeFromStart() {
+    assert(m_begin == m_end && m_packetFrames == 0);
+    ++m_seekFallbacks;
+    if (auto restarted = restart(); !restarted) {
+        return restarted;
+    }
+    m_begin = m_end = 0;
+    m_held = false;
+    m_discardUntil = std::max(m_discardUntil, m_decodedEnd);
+    m_decodedEnd = 0;
+    return {};
 }
 
 tl::expected<void, AudioError> LibavStream::resetDecoder() {

@@ -48,7 +48,7 @@ struct SeekIndex {
 struct StreamInfo {
     int sampleRateHz = 0;  ///< decoded rate
     int channels = 0;      ///< decoded channel count (1..8)
-    std::string codec;     ///< libav decoder name, e.g. "mp3float", "amrnb", "pcm_mulaw"
+    std::string codec;     ///< libav decoder name, e.g. "mp3float", "amrnb", "pcm_mulaw", "opus"
     std::string container; ///< libav demuxer name, e.g. "wav", "ogg", "mov,mp4,m4a,3gp,3g2,mj2"
     /// What the header claims, in seconds; -1 when it claims nothing. Never shown as the truth:
     /// the decoded length is.

@@ -163,6 +163,8 @@ std::vector<FormatCase> formatCases() {
     // SILK (Opus below 16 kHz) codes gains relative to the previous frame's: restarted mid-speech
     // its level is off, here up to 0.5 in error energy, until the next pause.
     add("opus_8k_mono", ".OPUS", 8000, 1, opts(EncodeFormat::OpusOgg), true, Source::Encoder, 1.0);
+    add("opus_16k_stereo", ".opus", 16000, 2, opts(EncodeFormat::OpusOgg), true, Source::Encoder,
+        1.0);
     add("opus_48k_stereo", ".ogg", 48000, 2, opts(EncodeFormat::OpusOgg), true);
     add("aac_8k_mono", ".M4A", 8000, 1, opts(EncodeFormat::AacM4a), true);
     add("aac_44k_stereo", ".m4a", 44100, 2, opts(EncodeFormat::AacM4a), true);
@@ -280,6 +282,7 @@ TEST_P(StreamFormats, seeksLandOnTheExactSampleOfTheWholeFileDecode) {
     const PcmBuffer& ref = reference->pcm;
     const auto total = static_cast<std::int64_t>(ref.frames());
     const int rate = ref.sampleRateHz;
+    ASSERT_EQ(rate, param.rateHz) << "not decoded at the file's own rate";
     ASSERT_GT(total, static_cast<std::int64_t>(kSeconds * rate * 0.9));
     ASSERT_EQ(reference->seekIndex.totalSamples, total);
     ASSERT_EQ(reference->seekIndex.sampleRateHz, rate);
@@ -451,7 +454,8 @@ TEST(AudioStream, readsDoNotAllocateInSteadyState) {
     const PcmBuffer pcm = talk(2, 6.0, 44100);
     ASSERT_TRUE(encodeFile(pcm, dir / "a.mp3", EncodeFormat::Mp3));
     tests::writeWav16(dir / "a.wav", pcm);
-    for (const char* name : {"a.mp3", "a.wav"}) {
+    ASSERT_TRUE(encodeFile(talk(2, 12.0, 16000), dir / "a.opus", EncodeFormat::OpusOgg));
+    for (const char* name : {"a.mp3", "a.wav", "a.opus"}) {
         auto opened = AudioStream::open(dir / name);
         ASSERT_TRUE(opened) << opened.error().detail;
         std::vector<float> left(512);
