@@ -14,41 +14,12 @@ constexpr std::string_view kHeadColumns =
 
 EvaluationHead readHead(const Statement& s) {
     EvaluationHead h;
-    h.record.id = s.getInt(0);
-    h.record.recordingId = s.getInt(1);
-    h.record.checklistId = s.getInt(2);
-    h.record.inspector = s.getText(3);
-    h.record.status = s.getText(4);
-    if (!s.isNull(5)) {
-        h.record.score = s.getDouble(5);
-    }
-    h.record.working = s.getText(6);
-    h.record.submittedAt = s.getText(7);
+    h.record = readEvaluationRow(s);
     h.version = static_cast<int>(s.getInt(8));
     h.callId = s.getText(9);
     h.queue = s.getText(10);
     h.team = s.getText(11);
     return h;
-}
-
-Result<void> loadAnswers(Database& db, EvaluationRecord& e) {
-    auto stmt = db.prepare("SELECT item_id, value, points, occurrences, comment, suggested, "
-                           "suggestion_reason FROM evaluation_answers WHERE evaluation_id = ? "
-                           "ORDER BY item_id");
-    if (!stmt) {
-        return tl::unexpected(stmt.error());
-    }
-    stmt->bindAll(e.id);
-    auto list = collect<AnswerRecord>(*stmt, [](const Statement& s) {
-        return AnswerRecord{
-            s.getText(0), s.getText(1), s.getDouble(2), static_cast<int>(s.getInt(3)),
-            s.getText(4), s.getText(5), s.getText(6)};
-    });
-    if (!list) {
-        return tl::unexpected(list.error());
-    }
-    e.answers = std::move(*list);
-    return {};
 }
 
 std::string answersJson(const std::vector<AnswerRecord>& answers) {
@@ -125,7 +96,7 @@ Result<std::optional<EvaluationHead>> evaluationHead(Database& db, std::int64_t 
         return std::optional<EvaluationHead>{};
     }
     EvaluationHead head = std::move(heads->front());
-    if (auto ok = loadAnswers(db, head.record); !ok) {
+    if (auto ok = loadEvaluationAnswers(db, head.record); !ok) {
         return tl::unexpected(ok.error());
     }
     return std::optional<EvaluationHead>(std::move(head));
@@ -142,7 +113,7 @@ Result<std::vector<EvaluationHead>> submittedEvaluationHeads(Database& db) {
         return tl::unexpected(heads.error());
     }
     for (auto& head : *heads) {
-        if (auto ok = loadAnswers(db, head.record); !ok) {
+        if (auto ok = loadEvaluationAnswers(db, head.record); !ok) {
             return tl::unexpected(ok.error());
         }
     }

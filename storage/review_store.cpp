@@ -279,7 +279,9 @@ constexpr std::string_view kEvaluationColumns =
     "SELECT id, recording_id, checklist_id, inspector, status, score, working, "
     "COALESCE(submitted_at, '') FROM evaluations ";
 
-EvaluationRecord readEvaluation(const Statement& s) {
+} // namespace
+
+EvaluationRecord readEvaluationRow(const Statement& s) {
     EvaluationRecord e;
     e.id = s.getInt(0);
     e.recordingId = s.getInt(1);
@@ -294,7 +296,7 @@ EvaluationRecord readEvaluation(const Statement& s) {
     return e;
 }
 
-Result<void> loadAnswers(Database& db, EvaluationRecord& e) {
+Result<void> loadEvaluationAnswers(Database& db, EvaluationRecord& e) {
     auto answers = db.prepare("SELECT item_id, value, points, occurrences, comment, suggested, "
                               "suggestion_reason FROM evaluation_answers WHERE evaluation_id = ? "
                               "ORDER BY item_id");
@@ -314,8 +316,6 @@ Result<void> loadAnswers(Database& db, EvaluationRecord& e) {
     return {};
 }
 
-} // namespace
-
 Result<std::optional<EvaluationRecord>> loadEvaluation(Database& db, std::int64_t recordingId,
                                                        const std::string& inspector) {
     auto stmt =
@@ -331,8 +331,8 @@ Result<std::optional<EvaluationRecord>> loadEvaluation(Database& db, std::int64_
     if (!*row) {
         return std::optional<EvaluationRecord>{};
     }
-    EvaluationRecord e = readEvaluation(*stmt);
-    if (auto loaded = loadAnswers(db, e); !loaded) {
+    EvaluationRecord e = readEvaluationRow(*stmt);
+    if (auto loaded = loadEvaluationAnswers(db, e); !loaded) {
         return tl::unexpected(loaded.error());
     }
     return e;
@@ -345,12 +345,12 @@ Result<std::vector<EvaluationRecord>> evaluationsWithStatus(Database& db,
         return tl::unexpected(stmt.error());
     }
     stmt->bindAll(status);
-    auto list = collect<EvaluationRecord>(*stmt, readEvaluation);
+    auto list = collect<EvaluationRecord>(*stmt, readEvaluationRow);
     if (!list) {
         return tl::unexpected(list.error());
     }
     for (auto& e : *list) {
-        if (auto loaded = loadAnswers(db, e); !loaded) {
+        if (auto loaded = loadEvaluationAnswers(db, e); !loaded) {
             return tl::unexpected(loaded.error());
         }
     }

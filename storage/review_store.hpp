@@ -108,6 +108,12 @@ struct EvaluationRecord {
     std::vector<AnswerRecord> answers;
 };
 
+/// An evaluation from a row whose first columns are id, recording_id, checklist_id, inspector,
+/// status, score, working, submitted_at (answers not loaded).
+[[nodiscard]] EvaluationRecord readEvaluationRow(const Statement& row);
+/// Loads the answers of evaluation `e.id` into `e`, by item id.
+[[nodiscard]] Result<void> loadEvaluationAnswers(Database& db, EvaluationRecord& e);
+
 /// Saves a draft or a submission of `inspector`'s evaluation of the recording, replacing an earlier
 /// draft. A submitted evaluation is never overwritten: that is a Constraint error.
 [[nodiscard]] Result<std::int64_t> saveEvaluation(Database& db, const EvaluationRecord& evaluation);
