@@ -188,6 +188,7 @@ void StationApp::showCall(core::CallView view, std::vector<storage::AnnotationRe
     m_edit.reset();
     m_player.open(m_call->recording.filePath, m_call->seekIndex);
     m_player.setSpeed(m_settings.speed);
+    m_playAudited.reset();
     m_integrityWarning.clear();
     m_integrityChecks.push_back(
         {recordingId,
@@ -229,6 +230,9 @@ void StationApp::update() {
             continue;
         }
         std::string problem = it->problem.get();
+        if (!problem.empty()) {
+            audit("recording.mismatch", it->recordingId, {{"problem", problem}});
+        }
         if (m_call && m_call->recording.id == it->recordingId) {
             m_integrityWarning = std::move(problem);
         }
@@ -268,6 +272,24 @@ void StationApp::saveDraftNow() {
 
 void StationApp::togglePlay() {
     m_player.togglePlay();
+    if (m_call && m_player.playing() && m_playAudited != m_call->recording.id) {
+        m_playAudited = m_call->recording.id; // once per opening, not per pause
+        audit("call.play", m_call->recording.id, {{"call_id", m_call->recording.callId}});
+    }
+}
+
+void StationApp::audit(std::string action, std::int64_t recordingId, nlohmann::json detail) {
+    m_background->post(
+        [event = core::AuditEvent{m_actor.user, std::move(action),
+                                  fmt::format("recording:{}", recordingId), std::move(detail)}](
+            core::Session& session) -> Background<StationApp>::Apply {
+            auto written = core::recordAudit(session.db(), event);
+            return [written = std::move(written)](StationApp& app) {
+                if (!written) {
+                    app.m_message = written.error().message();
+                }
+            };
+        });
 }
 
 void StationApp::seek(double seconds) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "app/core/import_day.hpp"
 #include "app/core/session.hpp"
 #include "app/station/admin_panel.hpp"
@@ -301,6 +303,9 @@ private:
     std::string m_adminMessage;
     bool m_adminBusy = false;
     void reloadUsers();
+    /// Writes an audit entry about a recording on the database thread.
+    void audit(std::string action, std::int64_t recordingId, nlohmann::json detail);
+    std::optional<std::int64_t> m_playAudited; ///< the opened call whose playing is audited
     /// Runs one user change on the database thread, then lists the users again; `done` is what
     /// the Admin screen says when it worked.
     void changeUser(std::function<core::CoreResult<void>(core::Session&)> change, std::string done);

@@ -60,6 +60,9 @@ protected:
         return app;
     }
 
+    /// Audit entries of `action` by `user` so far.
+    static std::int64_t auditCount(const std::string& action, const std::string& user);
+
     static std::filesystem::path* s_dir;
 };
 std::filesystem::path* StationTrust::s_dir = nullptr;
@@ -154,6 +157,53 @@ TEST_F(StationTrust, theWorkstationsImportIsCheckedAndAudited) {
     const auto row = stmt->step();
     ASSERT_TRUE(row && *row);
     EXPECT_EQ(stmt->getInt(0), 1);
+}
+
+std::int64_t StationTrust::auditCount(const std::string& action, const std::string& user) {
+    auto db = storage::Database::open(*s_dir / "qc.db");
+    auto stmt = db->prepare("SELECT count(*) FROM audit_log WHERE action = ? AND user = ?");
+    EXPECT_TRUE(stmt);
+    stmt->bindAll(action, user);
+    const auto row = stmt->step();
+    EXPECT_TRUE(row && *row);
+    return stmt->getInt(0);
+}
+
+TEST_F(StationTrust, playingACallAndAChangedRecordingAreAudited) {
+    auto app = signedIn("qc1");
+    app->showScreen(Screen::Library);
+    app->settle();
+    ASSERT_GE(app->libraryRows().size(), 2u);
+    const auto first = app->libraryRows()[0].id;
+    const auto second = app->libraryRows()[1].id;
+    app->openCall(first);
+    app->settle();
+    ASSERT_TRUE(app->call());
+    for (int i = 0; i < 500 && !app->audioReady(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    const auto before = auditCount("call.play", "qc1");
+    app->togglePlay();
+    app->togglePlay();
+    app->togglePlay(); // playing again after a pause is the same listening
+    app->settle();
+    EXPECT_EQ(auditCount("call.play", "qc1"), before + 1);
+
+    // The recording is replaced on disk after import; opening it is flagged and audited.
+    const std::filesystem::path file = app->call()->recording.filePath;
+    auto bytes = tests::readBytes(file);
+    bytes.back() = static_cast<std::uint8_t>(bytes.back() ^ 0x5a);
+    tests::writeBytes(file, bytes);
+    app->openCall(second);
+    app->openCall(first);
+    app->settle();
+    for (int i = 0; i < 500 && app->integrityChecksPending(); ++i) {
+        app->update();
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    app->settle();
+    EXPECT_FALSE(app->integrityWarning().empty());
+    EXPECT_EQ(auditCount("recording.mismatch", "qc1"), 1);
 }
 
 } // namespace
