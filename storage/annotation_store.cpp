@@ -27,14 +27,7 @@ AnnotationRecord readAnnotation(const Statement& s) {
 
 /// NotFound unless the last statement changed a row.
 Result<void> expectChanged(Database& db, std::int64_t id) {
-    auto changed = db.prepare("SELECT changes()");
-    if (!changed) {
-        return tl::unexpected(changed.error());
-    }
-    if (auto row = changed->step(); !row) {
-        return tl::unexpected(row.error());
-    }
-    if (changed->getInt(0) == 0) {
+    if (db.changes() == 0) {
         return tl::unexpected(StorageError{StorageError::Kind::NotFound,
                                            fmt::format("no annotation with id {}", id)});
     }

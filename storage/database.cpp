@@ -205,6 +205,10 @@ std::int64_t Database::lastInsertId() const {
     return sqlite3_last_insert_rowid(m_db);
 }
 
+std::int64_t Database::changes() const {
+    return sqlite3_changes64(m_db);
+}
+
 int Database::schemaVersion() const {
     sqlite3_stmt* stmt = nullptr;
     int version = 0;

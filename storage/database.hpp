@@ -101,6 +101,8 @@ public:
     [[nodiscard]] Result<void> exec(std::string_view sql);
     [[nodiscard]] Result<Statement> prepare(std::string_view sql);
     [[nodiscard]] std::int64_t lastInsertId() const;
+    /// Rows the last INSERT, UPDATE or DELETE on this connection changed.
+    [[nodiscard]] std::int64_t changes() const;
     [[nodiscard]] int schemaVersion() const;
     [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
 
@@ -143,6 +145,25 @@ private:
     sqlite3* m_db = nullptr;
     std::filesystem::path m_path;
 };
+
+/// Runs the UPDATE (or DELETE) `sql` with `args`; a NotFound error saying `notFound` when it
+/// changed no row.
+template <typename... Args>
+[[nodiscard]] Result<void> updateExisting(Database& db, std::string_view sql,
+                                          std::string_view notFound, const Args&... args) {
+    auto stmt = db.prepare(sql);
+    if (!stmt) {
+        return tl::unexpected(stmt.error());
+    }
+    stmt->bindAll(args...);
+    if (auto ok = stmt->run(); !ok) {
+        return ok;
+    }
+    if (db.changes() == 0) {
+        return tl::unexpected(StorageError{StorageError::Kind::NotFound, std::string(notFound)});
+    }
+    return {};
+}
 
 /// Steps `stmt` through its remaining rows and returns `read(stmt)` of each, in order.
 template <typename T, typename Read> Result<std::vector<T>> collect(Statement& stmt, Read&& read) {

@@ -120,48 +120,22 @@ Result<std::vector<SampleCandidateRow>> sampleCandidates(Database& db, const std
     });
 }
 
-namespace {
-
-Result<void> updateOne(Database& db, std::string_view sql, std::string_view what,
-                       const std::string& key, auto value) {
-    auto stmt = db.prepare(sql);
-    if (!stmt) {
-        return tl::unexpected(stmt.error());
-    }
-    stmt->bindAll(value, key);
-    if (auto ok = stmt->run(); !ok) {
-        return ok;
-    }
-    auto changed = db.prepare("SELECT changes()");
-    if (!changed) {
-        return tl::unexpected(changed.error());
-    }
-    if (auto row = changed->step(); !row) {
-        return tl::unexpected(row.error());
-    }
-    if (changed->getInt(0) == 0) {
-        return tl::unexpected(
-            StorageError{StorageError::Kind::NotFound, fmt::format("no {} \"{}\"", what, key)});
-    }
-    return {};
-}
-
-} // namespace
+namespace {} // namespace
 
 Result<void> setAgentFocus(Database& db, const std::string& employeeNo, bool focus) {
-    return updateOne(db, "UPDATE agents SET focus = ? WHERE employee_no = ?", "agent", employeeNo,
-                     focus ? 1 : 0);
+    return updateExisting(db, "UPDATE agents SET focus = ? WHERE employee_no = ?",
+                          fmt::format("no agent \"{}\"", employeeNo), focus ? 1 : 0, employeeNo);
 }
 
 Result<void> setAgentHireDate(Database& db, const std::string& employeeNo,
                               const std::string& hireDate) {
-    return updateOne(db, "UPDATE agents SET hire_date = ? WHERE employee_no = ?", "agent",
-                     employeeNo, hireDate);
+    return updateExisting(db, "UPDATE agents SET hire_date = ? WHERE employee_no = ?",
+                          fmt::format("no agent \"{}\"", employeeNo), hireDate, employeeNo);
 }
 
 Result<void> setComplaint(Database& db, const std::string& callId, bool complaint) {
-    return updateOne(db, "UPDATE recordings SET complaint = ? WHERE call_id = ?", "call", callId,
-                     complaint ? 1 : 0);
+    return updateExisting(db, "UPDATE recordings SET complaint = ? WHERE call_id = ?",
+                          fmt::format("no call \"{}\"", callId), complaint ? 1 : 0, callId);
 }
 
 Result<std::vector<QueueRow>> queueFor(Database& db, const std::string& inspector,

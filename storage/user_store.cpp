@@ -46,26 +46,7 @@ Result<void> loadScopes(Database& db, UserRecord& user) {
 template <typename... Args>
 Result<void> updateUser(Database& db, std::string_view sql, const std::string& name,
                         const Args&... args) {
-    auto stmt = db.prepare(sql);
-    if (!stmt) {
-        return tl::unexpected(stmt.error());
-    }
-    stmt->bindAll(args..., name);
-    if (auto ok = stmt->run(); !ok) {
-        return ok;
-    }
-    auto changed = db.prepare("SELECT changes()");
-    if (!changed) {
-        return tl::unexpected(changed.error());
-    }
-    if (auto row = changed->step(); !row) {
-        return tl::unexpected(row.error());
-    }
-    if (changed->getInt(0) == 0) {
-        return tl::unexpected(
-            StorageError{StorageError::Kind::NotFound, fmt::format("no user \"{}\"", name)});
-    }
-    return {};
+    return updateExisting(db, sql, fmt::format("no user \"{}\"", name), args..., name);
 }
 
 Result<std::int64_t> countOf(Database& db, std::string_view sql) {
