@@ -6,13 +6,10 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include "app/station/ui_style.hpp"
+
 namespace callqc::station {
 namespace {
-
-const ImVec4 kDimText(0.6f, 0.6f, 0.6f, 1.0f);
-const ImVec4 kWarnText(1.0f, 0.6f, 0.3f, 1.0f);
-const ImVec4 kHeadingText(1.0f, 0.85f, 0.5f, 1.0f);
-const ImU32 kSelectedRow = IM_COL32(110, 170, 255, 70);
 
 std::string trimmed(std::string_view text) {
     const auto first = text.find_first_not_of(" \t");
@@ -112,7 +109,7 @@ void drawAdminPanel(const AdminState& state, AdminActions& actions, const Screen
             ImGui::TableNextRow();
             ImGui::PushID(static_cast<int>(i));
             if (state.selected && *state.selected == i) {
-                ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, kSelectedRow);
+                ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, kCursorRow);
             }
             ImGui::TableNextColumn();
             if (ImGui::Selectable(user.name.c_str(), false, ImGuiSelectableFlags_SpanAllColumns)) {

@@ -6,12 +6,10 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include "app/station/ui_style.hpp"
+
 namespace callqc::station {
 namespace {
-
-const ImVec4 kDimText(0.6f, 0.6f, 0.6f, 1.0f);
-const ImVec4 kWarnText(1.0f, 0.6f, 0.3f, 1.0f);
-const ImVec4 kGoodText(0.5f, 0.85f, 0.55f, 1.0f);
 
 void drawReport(const core::ImportReport& report, const ScreenText& words) {
     ImGui::TextColored(report.cancelled ? kWarnText : kGoodText, "%s",

@@ -7,12 +7,11 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include "app/station/ui_style.hpp"
+
 namespace callqc::station {
 namespace {
 
-const ImVec4 kDimText(0.6f, 0.6f, 0.6f, 1.0f);
-const ImVec4 kWarnText(1.0f, 0.6f, 0.3f, 1.0f);
-const ImU32 kCursorRow = IM_COL32(110, 170, 255, 70);
 const ImU32 kOpenRow = IM_COL32(110, 170, 255, 35);
 /// Rows left below the visible ones when the next page is asked for.
 constexpr int kLoadAheadRows = 40;
@@ -61,11 +60,6 @@ std::string grouped(std::int64_t value) {
         out.push_back(digits[i]);
     }
     return out;
-}
-
-std::string clock(double seconds) {
-    const auto total = static_cast<int>(std::max(0.0, seconds));
-    return fmt::format("{:02}:{:02}", total / 60, total % 60);
 }
 
 } // namespace
@@ -222,7 +216,7 @@ void drawLibraryPanel(const LibraryState& state, LibraryActions& actions, const 
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(row.queue.c_str());
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(clock(row.durationSec).c_str());
+            ImGui::TextUnformatted(clockText(row.durationSec).c_str());
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(row.customerPhone.c_str());
             ImGui::TableNextColumn();

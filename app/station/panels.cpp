@@ -8,6 +8,7 @@
 #include <imgui_stdlib.h>
 
 #include "app/station/shortcuts.hpp"
+#include "app/station/ui_style.hpp"
 
 namespace callqc::station {
 namespace {
@@ -26,14 +27,10 @@ const ImU32 kFocusFill = IM_COL32(70, 120, 200, 70);
 const ImU32 kFocusFillIdle = IM_COL32(70, 120, 200, 30);
 const ImU32 kFocusBar = IM_COL32(110, 170, 255, 255);
 const ImU32 kFocusBarIdle = IM_COL32(110, 170, 255, 110);
-const ImU32 kCursorRow = IM_COL32(110, 170, 255, 70);
 const ImVec4 kKeyText(0.55f, 0.78f, 1.0f, 1.0f);
 const ImVec4 kNoteText(0.85f, 0.7f, 1.0f, 1.0f);
-const ImVec4 kHeadingText(1.0f, 0.85f, 0.5f, 1.0f);
 const ImVec4 kCriticalText(1.0f, 0.45f, 0.4f, 1.0f);
 const ImVec4 kSuggestedText(0.95f, 0.75f, 0.3f, 1.0f);
-const ImVec4 kDimText(0.6f, 0.6f, 0.6f, 1.0f);
-const ImVec4 kWarnText(1.0f, 0.6f, 0.3f, 1.0f);
 constexpr double kSpeedStep = 0.25;
 
 /// The short badge for a pick's reason code; null for plain random picks.
@@ -48,11 +45,6 @@ const char* reasonBadge(const std::string& reason, const UiText& text) {
         return text.reasonNewHire;
     }
     return nullptr;
-}
-
-std::string clock(double seconds) {
-    const auto total = static_cast<int>(std::max(0.0, seconds));
-    return fmt::format("{:02}:{:02}", total / 60, total % 60);
 }
 
 bool isForbidden(const scoring::PhraseHit& hit) {
@@ -79,7 +71,8 @@ void keepInView(float top, float bottom, float topMargin, float bottomMargin) {
 }
 
 std::string noteTime(double startSec, std::optional<double> endSec) {
-    return endSec ? fmt::format("{}–{}", clock(startSec), clock(*endSec)) : clock(startSec);
+    return endSec ? fmt::format("{}–{}", clockText(startSec), clockText(*endSec))
+                  : clockText(startSec);
 }
 
 /// The keyboard's text field: takes the keyboard when asked, reports every edit; Enter and Esc
@@ -202,7 +195,7 @@ void drawWaveform(const ReviewState& state, ReviewActions& actions, const UiText
         for (const auto& hit : call.hits) {
             if (!hit.missing && !hit.outOfPosition &&
                 std::abs(xOf(hit.startSec) - mouseX) <= 5.0f) {
-                tip += fmt::format("{}  {}\n", clock(hit.startSec), hit.phrase);
+                tip += fmt::format("{}  {}\n", clockText(hit.startSec), hit.phrase);
             }
         }
         if (!tip.empty()) {
@@ -221,8 +214,8 @@ void drawTransport(const ReviewState& state, ReviewActions& actions, const UiTex
     ImGui::EndDisabled();
     keysTooltip(state.playing ? text.pause : text.play, Command::TogglePlay, text);
     ImGui::SameLine();
-    ImGui::Text("%s / %s", clock(state.positionSec).c_str(),
-                clock(call.recording.durationSec).c_str());
+    ImGui::Text("%s / %s", clockText(state.positionSec).c_str(),
+                clockText(call.recording.durationSec).c_str());
     ImGui::SameLine();
     ImGui::BeginDisabled(!state.audioReady);
     ImGui::TextUnformatted(text.speed);
@@ -260,9 +253,9 @@ void drawTransport(const ReviewState& state, ReviewActions& actions, const UiTex
     }
     ImGui::SameLine();
     const std::string loopLabel =
-        state.loop    ? fmt::format("{} {}–{}", text.loopClear, clock(state.loop->startSec),
-                                    clock(state.loop->endSec))
-        : state.loopA ? fmt::format("{} (A {})", text.loopSetB, clock(*state.loopA))
+        state.loop    ? fmt::format("{} {}–{}", text.loopClear, clockText(state.loop->startSec),
+                                    clockText(state.loop->endSec))
+        : state.loopA ? fmt::format("{} (A {})", text.loopSetB, clockText(*state.loopA))
                       : std::string(text.loopSetA);
     if (ImGui::SmallButton(loopLabel.c_str())) {
         actions.cycleLoop();
@@ -307,7 +300,7 @@ void drawTranscript(const ReviewState& state, ReviewActions& actions, const UiTe
             }
         }
         ImGui::PushID(static_cast<int>(i));
-        const std::string label = fmt::format("{}  {}", clock(seg.startSec),
+        const std::string label = fmt::format("{}  {}", clockText(seg.startSec),
                                               agent ? text.speakerAgent : text.speakerCustomer);
         ImGui::PushStyleColor(
             ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(agent ? kAgentColour : kCustomerColour));
@@ -659,7 +652,7 @@ void drawQueuePanel(const QueueState& state, QueueActions& actions, const UiText
                                   openKeys.c_str());
             }
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(clock(row.durationSec).c_str());
+            ImGui::TextUnformatted(clockText(row.durationSec).c_str());
             ImGui::TableNextColumn();
             if (const char* badge = reasonBadge(row.reason, text)) {
                 ImGui::TextColored(kSuggestedText, "%s", badge);

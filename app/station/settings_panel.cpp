@@ -6,16 +6,9 @@
 #include <imgui.h>
 
 #include "app/station/panels.hpp"
+#include "app/station/ui_style.hpp"
 
 namespace callqc::station {
-namespace {
-
-const ImVec4 kDimText(0.6f, 0.6f, 0.6f, 1.0f);
-const ImVec4 kWarnText(1.0f, 0.6f, 0.3f, 1.0f);
-const ImVec4 kHeadingText(1.0f, 0.85f, 0.5f, 1.0f);
-
-} // namespace
-
 void drawSettingsPanel(const SettingsState& state, SettingsActions& actions, const UiText& text,
                        const ScreenText& words) {
     StationSettings changed = *state.settings;

@@ -5,14 +5,9 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include "app/station/ui_style.hpp"
+
 namespace callqc::station {
-namespace {
-
-const ImVec4 kDimText(0.6f, 0.6f, 0.6f, 1.0f);
-const ImVec4 kWarnText(1.0f, 0.6f, 0.3f, 1.0f);
-
-} // namespace
-
 void drawSignInPanel(const SignInState& state, SignInActions& actions, const ScreenText& words) {
     const float unit = ImGui::GetFontSize();
     const ImVec2 size(unit * 24, unit * 13);

@@ -9,6 +9,7 @@
 #include "app/core/audit.hpp"
 #include "app/core/file_hash.hpp"
 #include "app/core/permissions.hpp"
+#include "app/station/ui_style.hpp"
 #include "storage/database.hpp"
 
 namespace callqc::station {
@@ -27,11 +28,6 @@ constexpr double kMinStretchSec = 0.05;
 constexpr int kLibraryPage = 200;
 constexpr int kLibraryCountUpTo = 100000;
 constexpr int kLibraryPageKeyRows = 20;
-
-std::string clockText(double seconds) {
-    const auto total = static_cast<int>(std::max(0.0, seconds));
-    return fmt::format("{:02}:{:02}", total / 60, total % 60);
-}
 
 bool isBlank(const std::string& text) {
     return std::all_of(text.begin(), text.end(),
