@@ -18,10 +18,6 @@ CoreError storageError(const storage::StorageError& e) {
     return fromStorage(e);
 }
 
-CoreError refused(std::string detail) {
-    return CoreError{CoreError::Kind::Refused, std::move(detail)};
-}
-
 bool sodiumReady() {
     static const bool ready = sodium_init() >= 0;
     return ready;
@@ -45,8 +41,8 @@ Actor actorFrom(const storage::UserRecord& user, Role role) {
 
 CoreResult<std::string> checkedHash(std::string_view password, const PasswordCost& cost) {
     if (password.size() < kMinPasswordLength) {
-        return tl::unexpected(
-            refused(fmt::format("a password needs at least {} characters", kMinPasswordLength)));
+        return tl::unexpected(refusedError(
+            fmt::format("a password needs at least {} characters", kMinPasswordLength)));
     }
     return hashPassword(password, cost);
 }
@@ -182,7 +178,7 @@ CoreResult<Actor> signIn(storage::Database& db, const std::string& name, std::st
             !ok) {
             return tl::unexpected(ok.error());
         }
-        return tl::unexpected(refused(wrong));
+        return tl::unexpected(refusedError(wrong));
     }
     const storage::UserRecord& user = **found;
     const auto role = roleFromName(user.role);
@@ -202,7 +198,7 @@ CoreResult<Actor> signIn(storage::Database& db, const std::string& name, std::st
             !ok) {
             return tl::unexpected(ok.error());
         }
-        return tl::unexpected(refused(fmt::format(
+        return tl::unexpected(refusedError(fmt::format(
             "sign-in refused: {} failed attempts; account \"{}\" is locked for {} more s "
             "(until {})",
             user.failedAttempts, name, wait, isoSeconds(*user.lockedUntil))));
@@ -234,17 +230,17 @@ CoreResult<Actor> signIn(storage::Database& db, const std::string& name, std::st
             return tl::unexpected(ok.error());
         }
         if (failures >= policy.lockAfter) {
-            return tl::unexpected(refused(fmt::format(
+            return tl::unexpected(refusedError(fmt::format(
                 "sign-in refused: wrong user name or password; after {} failed attempts account "
                 "\"{}\" is locked until {}",
                 failures, name, isoSeconds(*lockedUntil))));
         }
         if (lockedUntil) {
-            return tl::unexpected(refused(
+            return tl::unexpected(refusedError(
                 fmt::format("sign-in refused: wrong user name or password; next attempt in {} s",
                             *lockedUntil - nowSec)));
         }
-        return tl::unexpected(refused(wrong));
+        return tl::unexpected(refusedError(wrong));
     }
     if (user.disabled) {
         if (auto ok =
@@ -254,7 +250,7 @@ CoreResult<Actor> signIn(storage::Database& db, const std::string& name, std::st
             return tl::unexpected(ok.error());
         }
         return tl::unexpected(
-            refused(fmt::format("sign-in refused: account \"{}\" is disabled", name)));
+            refusedError(fmt::format("sign-in refused: account \"{}\" is disabled", name)));
     }
     if (user.failedAttempts != 0 || user.lockedUntil) {
         if (auto ok = storage::setSignInState(db, name, 0, std::nullopt); !ok) {
@@ -283,7 +279,7 @@ CoreResult<Actor> createFirstAdministrator(storage::Database& db, const std::str
         return tl::unexpected(storageError(count.error()));
     }
     if (*count > 0) {
-        return tl::unexpected(refused(
+        return tl::unexpected(refusedError(
             fmt::format("{} already has users; its administrator adds more", db.path().string())));
     }
     storage::UserRecord user;
@@ -385,7 +381,7 @@ CoreResult<void> disableUser(storage::Database& db, const Actor& by, const std::
                 return tl::unexpected(storageError(admins.error()));
             }
             if (*admins <= 1) {
-                return tl::unexpected(refused(fmt::format(
+                return tl::unexpected(refusedError(fmt::format(
                     "\"{}\" is the last active administrator and cannot be disabled", name)));
             }
         }

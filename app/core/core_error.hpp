@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 #include <tl/expected.hpp>
 
@@ -14,6 +15,11 @@ struct CoreError {
 
     [[nodiscard]] std::string message() const { return detail; }
 };
+
+/// A use case refused to the acting user; `detail` says who, what and why.
+[[nodiscard]] inline CoreError refusedError(std::string detail) {
+    return CoreError{CoreError::Kind::Refused, std::move(detail)};
+}
 
 template <typename T> using CoreResult = tl::expected<T, CoreError>;
 

@@ -107,10 +107,6 @@ std::string listOrNone(const std::vector<std::string>& list) {
     return list.empty() ? std::string("none") : fmt::format("{}", fmt::join(list, ", "));
 }
 
-CoreError refused(std::string detail) {
-    return CoreError{CoreError::Kind::Refused, std::move(detail)};
-}
-
 std::string who(const Actor& actor) {
     return fmt::format("{} ({})", actor.user, roleLabel(actor.role));
 }
@@ -120,16 +116,16 @@ std::optional<CoreError> checkScope(const Actor& actor, Action action, const Sub
         if (contains(actor.teams, subject.team)) {
             return std::nullopt;
         }
-        return refused(fmt::format("{} may {} only of their own team ({}), not of team \"{}\"",
-                                   who(actor), verb(action), listOrNone(actor.teams),
-                                   subject.team));
+        return refusedError(fmt::format("{} may {} only of their own team ({}), not of team \"{}\"",
+                                        who(actor), verb(action), listOrNone(actor.teams),
+                                        subject.team));
     }
     if (contains(actor.projects, kAllProjects) || contains(actor.projects, subject.project)) {
         return std::nullopt;
     }
-    return refused(fmt::format("{} may {} only in their own projects ({}), not in project \"{}\"",
-                               who(actor), verb(action), listOrNone(actor.projects),
-                               subject.project));
+    return refusedError(
+        fmt::format("{} may {} only in their own projects ({}), not in project \"{}\"", who(actor),
+                    verb(action), listOrNone(actor.projects), subject.project));
 }
 
 } // namespace
@@ -186,7 +182,7 @@ std::string_view actionName(Action action) {
 
 std::optional<CoreError> authorizeRole(const Actor& actor, Action action) {
     if (ruleFor(actor.role, action) == Rule::Never) {
-        return refused(fmt::format("{} may not {}", who(actor), verb(action)));
+        return refusedError(fmt::format("{} may not {}", who(actor), verb(action)));
     }
     return std::nullopt;
 }
@@ -194,7 +190,7 @@ std::optional<CoreError> authorizeRole(const Actor& actor, Action action) {
 std::optional<CoreError> authorize(const Actor& actor, Action action, const Subject& subject) {
     switch (ruleFor(actor.role, action)) {
     case Rule::Never:
-        return refused(fmt::format("{} may not {}", who(actor), verb(action)));
+        return refusedError(fmt::format("{} may not {}", who(actor), verb(action)));
     case Rule::Anywhere:
         return std::nullopt;
     case Rule::InScope:
@@ -204,7 +200,7 @@ std::optional<CoreError> authorize(const Actor& actor, Action action, const Subj
             return outside;
         }
         if (subject.assignedInspector != actor.user) {
-            return refused(
+            return refusedError(
                 fmt::format("{} may {} only of calls assigned to them; this one is assigned to {}",
                             who(actor), verb(action),
                             subject.assignedInspector.empty() ? std::string("no one")
@@ -213,12 +209,12 @@ std::optional<CoreError> authorize(const Actor& actor, Action action, const Subj
         return std::nullopt;
     case Rule::OwnQueue:
         if (subject.assignedInspector != actor.user) {
-            return refused(fmt::format("{} may view only their own queue, not {}'s", who(actor),
-                                       subject.assignedInspector));
+            return refusedError(fmt::format("{} may view only their own queue, not {}'s",
+                                            who(actor), subject.assignedInspector));
         }
         return std::nullopt;
     }
-    return refused(fmt::format("{} may not {}", who(actor), verb(action)));
+    return refusedError(fmt::format("{} may not {}", who(actor), verb(action)));
 }
 
 bool inScope(const Actor& actor, const Subject& subject) {

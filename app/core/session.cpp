@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "app/core/audit.hpp"
+#include "app/core/core_transaction.hpp"
 #include "app/core/evaluation_history.hpp"
 #include "scoring/report.hpp"
 #include "scoring/sampling.hpp"
@@ -18,16 +19,6 @@
 
 namespace callqc::core {
 namespace {
-
-CoreError fromStorage(const storage::StorageError& e) {
-    return CoreError{e.kind == storage::StorageError::Kind::NotFound ? CoreError::Kind::NotFound
-                                                                     : CoreError::Kind::Storage,
-                     e.message()};
-}
-
-CoreError refused(std::string detail) {
-    return CoreError{CoreError::Kind::Refused, std::move(detail)};
-}
 
 Subject subjectOf(const storage::CallScope& scope) {
     return Subject{scope.queue, scope.team, scope.assignedInspector};
@@ -167,7 +158,7 @@ CoreResult<Session> Session::open(const std::filesystem::path& dbPath, std::stri
     if (*user) {
         if ((*user)->disabled) {
             return tl::unexpected(
-                refused(fmt::format("the account of {} is disabled", (*user)->name)));
+                refusedError(fmt::format("the account of {} is disabled", (*user)->name)));
         }
         return make(std::move(*db), actorOf(**user));
     }
@@ -176,7 +167,7 @@ CoreResult<Session> Session::open(const std::filesystem::path& dbPath, std::stri
         return tl::unexpected(fromStorage(users.error()));
     }
     if (*users > 0) {
-        return tl::unexpected(refused(
+        return tl::unexpected(refusedError(
             fmt::format("{} has user accounts and \"{}\" is not one of them: sign in as a user "
                         "(--user NAME or CALLQC_USER, the password from CALLQC_PASSWORD)",
                         dbPath.string(), name)));
@@ -200,7 +191,7 @@ CoreResult<Session> Session::start(const std::filesystem::path& dbPath, const st
         return open(dbPath, user);
     }
     if (!password) {
-        return tl::unexpected(refused(
+        return tl::unexpected(refusedError(
             fmt::format("{} has user accounts: {} signs in with a password (CALLQC_PASSWORD)",
                         dbPath.string(), user)));
     }
@@ -321,7 +312,7 @@ CoreResult<SampleSummary> Session::sampleDay(const std::string& callDate,
             return tl::unexpected(*refusal);
         }
     } else if (!coversAllProjects(m_actor)) {
-        return tl::unexpected(refused(
+        return tl::unexpected(refusedError(
             fmt::format("{} ({}) may sample only their own projects ({}): name one as the queue",
                         m_actor.user, roleLabel(m_actor.role), fmt::join(m_actor.projects, ", "))));
     }
@@ -665,7 +656,7 @@ CoreResult<SearchResult> Session::search(const SearchRequest& request) {
     }
     if (criteria->phoneDigits || request.fullNumbers) {
         if (auto refusal = authorizeRole(m_actor, Action::SearchFullNumber)) {
-            return tl::unexpected(refused(
+            return tl::unexpected(refusedError(
                 fmt::format("{}: search by the last 4 digits instead, numbers are shown masked",
                             refusal->detail)));
         }
@@ -691,7 +682,7 @@ CoreResult<SearchResult> Session::search(const SearchRequest& request) {
     return result;
 }
 
-CoreResult<std::vector<ReportLine>> Session::report(storage::ReportGrouping by,
+CoreResult<Session::ReportData> Session::reportData(storage::ReportGrouping by,
                                                     const std::string& fromDate,
                                                     const std::string& toDate) {
     if (const auto days = daysBetween(fromDate, toDate); !days || *days < 0) {
@@ -712,22 +703,33 @@ CoreResult<std::vector<ReportLine>> Session::report(storage::ReportGrouping by,
             scored.push_back({r.groupKey, r.groupLabel, r.score});
         }
     }
-    std::vector<ReportLine> out;
+    ReportData data;
+    data.evaluations = scored.size();
     for (const auto& g : scoring::summarize(scored)) {
-        out.push_back({g.groupKey, g.groupLabel, static_cast<int>(g.count), g.mean, g.min, g.max,
-                       scoring::gradeFor(g.mean, m_grades)});
+        data.lines.push_back({g.groupKey, g.groupLabel, static_cast<int>(g.count), g.mean, g.min,
+                              g.max, scoring::gradeFor(g.mean, m_grades)});
+    }
+    return data;
+}
+
+CoreResult<std::vector<ReportLine>> Session::report(storage::ReportGrouping by,
+                                                    const std::string& fromDate,
+                                                    const std::string& toDate) {
+    auto data = reportData(by, fromDate, toDate);
+    if (!data) {
+        return tl::unexpected(data.error());
     }
     if (auto audited = audit("export.report", fmt::format("report:{}..{}", fromDate, toDate),
                              {{"by", by == storage::ReportGrouping::Team ? "team" : "agent"},
                               {"from", fromDate},
                               {"to", toDate},
-                              {"rows", out.size()},
-                              {"evaluations", scored.size()},
+                              {"rows", data->lines.size()},
+                              {"evaluations", data->evaluations},
                               {"masked", true}});
         !audited) {
         return tl::unexpected(audited.error());
     }
-    return out;
+    return std::move(data->lines);
 }
 
 CoreResult<void> Session::requireOpenForAnnotation(std::int64_t recordingId) {

@@ -11,6 +11,7 @@
 
 #include "app/core/auth.hpp"
 #include "app/core/core_error.hpp"
+#include "app/core/exports.hpp"
 #include "app/core/permissions.hpp"
 #include "app/core/search.hpp"
 #include "audio/analysis.hpp"
@@ -205,7 +206,46 @@ public:
         return report(by, callDate, callDate);
     }
 
+    /// Writes every call matching `request` (same criteria, scope and masking as search(); its
+    /// limit and cursor are ignored) as a table in `options.format`, newest first: call id,
+    /// start, duration, agent, team, queue, customer number, dead air and overtalk counts,
+    /// evaluation and score. Customer numbers are masked unless `options.fullNumbers` is asked
+    /// by a role that sees them (Refused for others). Refused for roles that may not export
+    /// (ExportReport); Input when more than kMaxExportedCalls match. Audited ("export.calls":
+    /// format, rows, masked, file).
+    [[nodiscard]] CoreResult<TableExportSummary> exportCalls(const SearchRequest& request,
+                                                             const TableExportOptions& options);
+
+    /// report() as a table (group, name, evaluations, mean, min, max, grade). `outside`: the
+    /// data is to leave the team (运营报表数据外发), which only supervisors and managers may do
+    /// (ExportReportOutside); it is said in the file's notes and in the audit entry
+    /// ("export.report": by, period, rows, format, file, outside).
+    [[nodiscard]] CoreResult<TableExportSummary>
+    exportReport(storage::ReportGrouping by, const std::string& fromDate, const std::string& toDate,
+                 const TableExportOptions& options, bool outside);
+
+    /// Exports a stretch of a call as a clip (audio/clip_export.hpp) into `request.outDir`,
+    /// named by clipFileName(), its title and comment tags naming the call, agent, team, start
+    /// and customer number (masked unless asked for by a role that sees full numbers). The
+    /// recording's SHA-256 is checked first: a file changed since import is refused and audited
+    /// ("recording.mismatch"). Refused unless the user may export clips of the call
+    /// (ExportClip). Audited ("export.clip": call, stretch, format, masked, file).
+    [[nodiscard]] CoreResult<ClipSummary> exportClip(std::int64_t recordingId,
+                                                     const ClipRequest& request);
+
+    /// Records that the user started playing a call (PlayCall; audited "call.play"). Front ends
+    /// call it once per opening of a call, on the first play.
+    [[nodiscard]] CoreResult<void> playCall(std::int64_t recordingId);
+
 private:
+    struct ReportData {
+        std::vector<ReportLine> lines;
+        std::size_t evaluations = 0;
+    };
+    /// What report() returns, without auditing it.
+    [[nodiscard]] CoreResult<ReportData>
+    reportData(storage::ReportGrouping by, const std::string& fromDate, const std::string& toDate);
+
     struct Suggested {
         scoring::AnswerValue value;
         std::string reason;

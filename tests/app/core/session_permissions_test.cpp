@@ -5,6 +5,8 @@
 // after a submission, and who Session::open by name acts as.
 
 #include <algorithm>
+#include <cmath>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
@@ -13,16 +15,19 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include "app/core/audit.hpp"
 #include "app/core/auth.hpp"
 #include "app/core/evaluation_history.hpp"
+#include "app/core/file_hash.hpp"
 #include "app/core/permissions.hpp"
 #include "app/core/session.hpp"
 #include "storage/audit_store.hpp"
 #include "storage/call_store.hpp"
 #include "storage/review_store.hpp"
+#include "tests/support/export_readback.hpp"
 
 namespace callqc::core {
 namespace {
@@ -87,6 +92,8 @@ protected:
         m_in = addCall(*db, "C-IN", "001", "王芳", kInTeam, kInProject, "13812341234");
         m_out = addCall(*db, "C-OUT", "002", "赵敏", kOutTeam, kOutProject, "13987654321");
         m_other = addCall(*db, "C-OTHER", "003", "孙丽", kInTeam, kInProject, "13700001111");
+        m_exports = m_dir / "导出";
+        fs::create_directories(m_exports);
         for (const char* inspector : {"qc1", "sup1"}) {
             auto batch = storage::createBatch(*db, kDate, 1, 1, "sup1",
                                               {{m_in.recordingId, "random", inspector, ""},
@@ -117,10 +124,27 @@ protected:
         ASSERT_EQ(*sealed, 2);
     }
 
-    static Call addCall(storage::Database& db, const std::string& callId,
-                        const std::string& agentNo, const std::string& agentName,
-                        const std::string& team, const std::string& queue,
-                        const std::string& phone) {
+    void TearDown() override { fs::remove_all(m_dir); }
+
+    /// A 4 s stereo recording: the agent (left) at 440 Hz, the customer (right) at 660 Hz.
+    fs::path writeRecording(const std::string& callId) const {
+        audio::PcmBuffer pcm;
+        pcm.sampleRateHz = 8000;
+        pcm.channels.assign(2, std::vector<float>(4 * 8000));
+        for (std::size_t i = 0; i < pcm.frames(); ++i) {
+            const double t = static_cast<double>(i) / 8000.0;
+            pcm.channels[0][i] = static_cast<float>(0.3 * std::sin(2 * M_PI * 440 * t));
+            pcm.channels[1][i] = static_cast<float>(0.3 * std::sin(2 * M_PI * 660 * t));
+        }
+        const fs::path path = m_dir / fmt::format("{}.wav", callId);
+        auto encoded = audio::encodeFile(pcm, path, {});
+        EXPECT_TRUE(encoded) << encoded.error().detail;
+        return path;
+    }
+
+    Call addCall(storage::Database& db, const std::string& callId, const std::string& agentNo,
+                 const std::string& agentName, const std::string& team, const std::string& queue,
+                 const std::string& phone) {
         auto agent = storage::upsertAgent(db, agentNo, agentName, team);
         EXPECT_TRUE(agent);
         storage::RecordingRecord r;
@@ -130,9 +154,9 @@ protected:
         r.durationSec = 60;
         r.queue = queue;
         r.customerPhone = phone;
-        r.filePath = fmt::format("/calls/{}.wav", callId);
-        r.fileSize = 1;
-        r.sha256 = std::string(64, 'a');
+        r.filePath = writeRecording(callId).string();
+        r.fileSize = static_cast<std::int64_t>(fs::file_size(r.filePath));
+        r.sha256 = sha256File(r.filePath).value_or("");
         r.codec = "pcm_s16le";
         r.container = "wav";
         r.sampleRateHz = 8000;
@@ -177,6 +201,7 @@ protected:
 
     fs::path m_dir;
     fs::path m_dbPath;
+    fs::path m_exports; ///< where exports go
     AuthOptions m_options;
     Call m_in;
     Call m_out;
@@ -252,6 +277,14 @@ const std::map<std::string, std::vector<Role>>& allowedRoles() {
          {Role::Inspector, Role::Supervisor, Role::Trainer, Role::TeamLead, Role::Manager}},
         {"recomputeSubmitted",
          {Role::Inspector, Role::Supervisor, Role::Trainer, Role::TeamLead, Role::Manager}},
+        {"playCall",
+         {Role::Inspector, Role::Supervisor, Role::Trainer, Role::TeamLead, Role::Manager}},
+        {"exportCalls",
+         {Role::Inspector, Role::Supervisor, Role::Trainer, Role::TeamLead, Role::Manager}},
+        {"exportReport",
+         {Role::Inspector, Role::Supervisor, Role::Trainer, Role::TeamLead, Role::Manager}},
+        {"exportReportOutside", {Role::Supervisor, Role::Manager}},
+        {"exportClip", {Role::Inspector, Role::Supervisor, Role::Trainer}},
     };
     return table;
 }
@@ -265,7 +298,13 @@ private:
     const std::map<std::string, std::int64_t>& m_ids;
 };
 
-std::vector<UseCase> useCases(const std::map<std::string, std::int64_t>& evaluations) {
+/// Whether the CSV at `path` has a row of call `callId` (or, for a report, of agent `callId`).
+bool csvHasRow(const fs::path& path, const std::string& key) {
+    return testing::readBytes(path).find(fmt::format("\r\n{},", key)) != std::string::npos;
+}
+
+std::vector<UseCase> useCases(const std::map<std::string, std::int64_t>& evaluations,
+                              const fs::path& exports) {
     const EvaluationIds ids(evaluations);
     return {
         {"queue", true,
@@ -336,11 +375,49 @@ std::vector<UseCase> useCases(const std::map<std::string, std::int64_t>& evaluat
                      });
                  });
          }},
+        {"playCall", false,
+         [](Session& s, const Call& c, std::string* why) {
+             return outcomeOf(s.playCall(c.recordingId), why);
+         }},
+        {"exportCalls", true,
+         [exports](Session& s, const Call& c, std::string* why) {
+             const fs::path out = exports / "calls.csv";
+             fs::remove(out);
+             return listed<TableExportSummary>(
+                 s.exportCalls({}, {out, storage::TableFormat::Csv}), why,
+                 [&](const auto&) { return csvHasRow(out, c.callId); });
+         }},
+        {"exportReport", true,
+         [exports](Session& s, const Call& c, std::string* why) {
+             const fs::path out = exports / "report.csv";
+             fs::remove(out);
+             return listed<TableExportSummary>(
+                 s.exportReport(storage::ReportGrouping::Agent, kDate, kDate,
+                                {out, storage::TableFormat::Csv}, false),
+                 why, [&](const auto&) { return csvHasRow(out, c.agentNo); });
+         }},
+        {"exportReportOutside", true,
+         [exports](Session& s, const Call& c, std::string* why) {
+             const fs::path out = exports / "report-outside.csv";
+             fs::remove(out);
+             return listed<TableExportSummary>(
+                 s.exportReport(storage::ReportGrouping::Agent, kDate, kDate,
+                                {out, storage::TableFormat::Csv}, true),
+                 why, [&](const auto&) { return csvHasRow(out, c.agentNo); });
+         }},
+        {"exportClip", false,
+         [exports](Session& s, const Call& c, std::string* why) {
+             ClipRequest request;
+             request.startSec = 1;
+             request.endSec = 2;
+             request.outDir = exports;
+             return outcomeOf(s.exportClip(c.recordingId, request), why);
+         }},
     };
 }
 
 TEST_F(SessionPermissions, everyRoleEveryUseCaseInAndOutOfScope) {
-    const auto cases = useCases(m_evaluationOf);
+    const auto cases = useCases(m_evaluationOf, m_exports);
     ASSERT_EQ(cases.size(), allowedRoles().size());
     int checked = 0;
     for (const Role role : kAllRoles) {
@@ -415,6 +492,193 @@ TEST_F(SessionPermissions, aTrainersSearchShowsNoFullCustomerNumber) {
     found = supervisor.search(byNumber);
     ASSERT_TRUE(found) << found.error().detail;
     EXPECT_EQ(found->rows.front().customerPhone, "138****1234");
+}
+
+/// The text a reader of an exported table sees: the CSV, the XLSX sheet, the PDF's text.
+std::string exportedText(const fs::path& file, storage::TableFormat format) {
+    switch (format) {
+    case storage::TableFormat::Csv:
+        return testing::readBytes(file);
+    case storage::TableFormat::Xlsx:
+        return testing::zipMember(file, "xl/worksheets/sheet1.xml").value_or("(no sheet)");
+    case storage::TableFormat::Pdf:
+        return testing::pdfText(file).value_or("(pdftotext failed)");
+    }
+    return {};
+}
+
+/// `text` as UTF-16LE, as ID3v2.3 tags hold it.
+std::string utf16le(const std::string& ascii) {
+    std::string out;
+    for (const char c : ascii) {
+        out += c;
+        out += '\0';
+    }
+    return out;
+}
+
+TEST_F(SessionPermissions, aTrainersExportsCarryNoFullCustomerNumber) {
+    auto trainer = signedIn(Role::Trainer);
+    for (const auto format :
+         {storage::TableFormat::Csv, storage::TableFormat::Xlsx, storage::TableFormat::Pdf}) {
+        const fs::path out =
+            m_exports / fmt::format("通话 trainer.{}", storage::tableFormatName(format));
+        auto written = trainer.exportCalls({}, {out, format});
+        ASSERT_TRUE(written) << written.error().detail;
+        EXPECT_EQ(written->rows, 2u); // C-IN and C-OTHER: kInProject only
+        EXPECT_TRUE(written->masked);
+        const std::string text = exportedText(out, format);
+        for (const char* masked : {"138****1234", "137****1111", "C-IN", "C-OTHER"}) {
+            EXPECT_NE(text.find(masked), std::string::npos)
+                << storage::tableFormatName(format) << " lacks " << masked;
+        }
+        for (const Call* call : {&m_in, &m_out, &m_other}) {
+            EXPECT_EQ(text.find(call->phone), std::string::npos)
+                << storage::tableFormatName(format) << " holds " << call->phone;
+        }
+        EXPECT_EQ(text.find("C-OUT"), std::string::npos);
+        if (format != storage::TableFormat::Csv) { // a CSV is data only, without notes
+            EXPECT_NE(text.find("客户号码已脱敏"), std::string::npos);
+        }
+    }
+    for (const auto format :
+         {audio::EncodeFormat::PcmS16Wav, audio::EncodeFormat::Mp3, audio::EncodeFormat::OpusOgg}) {
+        ClipRequest request;
+        request.startSec = 0.5;
+        request.endSec = 3.25;
+        request.format = format;
+        request.outDir = m_exports;
+        auto clip = trainer.exportClip(m_in.recordingId, request);
+        ASSERT_TRUE(clip) << clip.error().detail;
+        EXPECT_TRUE(clip->masked);
+        EXPECT_EQ(
+            clip->file.filename().string(),
+            fmt::format("C-IN_001_00m00s-00m03s.{}", clip->file.extension().string().substr(1)));
+        EXPECT_EQ(
+            clip->comment,
+            fmt::format("坐席 001 王芳 · 班组 {} · 技能组 {} · {} 09:00:00 · 客户 138****1234",
+                        kInTeam, kInProject, kDate));
+        EXPECT_NEAR(clip->durationSec, 2.75, 0.001);
+        const std::string bytes = testing::readBytes(clip->file);
+        EXPECT_EQ(bytes.find(m_in.phone), std::string::npos) << clip->file;
+        EXPECT_EQ(bytes.find(utf16le(m_in.phone)), std::string::npos) << clip->file;
+        const bool utf16 = format == audio::EncodeFormat::Mp3; // ID3v2.3 text is UTF-16
+        EXPECT_NE(bytes.find(utf16 ? utf16le("138****1234") : "138****1234"), std::string::npos)
+            << "the masked number is in the tags of " << clip->file;
+    }
+    ClipRequest full;
+    full.startSec = 0;
+    full.endSec = 1;
+    full.outDir = m_exports;
+    full.fullNumbers = true;
+    auto asked = trainer.exportClip(m_in.recordingId, full);
+    ASSERT_FALSE(asked);
+    EXPECT_EQ(asked.error().kind, CoreError::Kind::Refused);
+    EXPECT_EQ(asked.error().detail,
+              "tr1 (trainer) may not export customer numbers in full; leave that out to export "
+              "them masked");
+    auto fullList =
+        trainer.exportCalls({}, {m_exports / "full.csv", storage::TableFormat::Csv, true});
+    ASSERT_FALSE(fullList);
+    EXPECT_EQ(fullList.error().kind, CoreError::Kind::Refused);
+    EXPECT_FALSE(fs::exists(m_exports / "full.csv"));
+}
+
+TEST_F(SessionPermissions, aSupervisorExportsFullNumbersOnlyWhenAskingAndItIsAudited) {
+    auto supervisor = signedIn(Role::Supervisor);
+    const fs::path masked = m_exports / "masked.csv";
+    ASSERT_TRUE(supervisor.exportCalls({}, {masked, storage::TableFormat::Csv}));
+    EXPECT_EQ(testing::readBytes(masked).find(m_in.phone), std::string::npos);
+    const fs::path full = m_exports / "full.csv";
+    auto written = supervisor.exportCalls({}, {full, storage::TableFormat::Csv, true});
+    ASSERT_TRUE(written) << written.error().detail;
+    EXPECT_FALSE(written->masked);
+    EXPECT_NE(testing::readBytes(full).find("," + m_in.phone + ","), std::string::npos);
+
+    ClipRequest request;
+    request.startSec = 0;
+    request.endSec = 1;
+    request.outDir = m_exports;
+    request.fullNumbers = true;
+    request.language = scoring::Language::En;
+    auto clip = supervisor.exportClip(m_in.recordingId, request);
+    ASSERT_TRUE(clip) << clip.error().detail;
+    EXPECT_NE(clip->comment.find("customer " + m_in.phone), std::string::npos) << clip->comment;
+
+    auto db = storage::Database::open(m_dbPath);
+    ASSERT_TRUE(db);
+    auto entries = storage::auditEntriesAfter(*db, 0, 10000);
+    ASSERT_TRUE(entries);
+    std::vector<nlohmann::json> exports;
+    for (const auto& e : *entries) {
+        if (e.action.rfind("export.", 0) == 0) {
+            auto detail = nlohmann::json::parse(e.detail);
+            detail["action"] = e.action;
+            detail["user"] = e.user;
+            exports.push_back(detail);
+        }
+    }
+    ASSERT_EQ(exports.size(), 3u);
+    EXPECT_EQ(exports[0]["action"], "export.calls");
+    EXPECT_EQ(exports[0]["user"], "sup1");
+    EXPECT_EQ(exports[0]["rows"], 2);
+    EXPECT_EQ(exports[0]["masked"], true);
+    EXPECT_EQ(exports[0]["format"], "csv");
+    EXPECT_EQ(exports[0]["file"], masked.string());
+    EXPECT_EQ(exports[1]["masked"], false);
+    EXPECT_EQ(exports[2]["action"], "export.clip");
+    EXPECT_EQ(exports[2]["call_id"], "C-IN");
+    EXPECT_EQ(exports[2]["masked"], false);
+    auto chain = verifyAuditChain(*db);
+    ASSERT_TRUE(chain);
+    EXPECT_TRUE(chain->intact());
+}
+
+TEST_F(SessionPermissions, aReportLeavesTheTeamOnlyThroughSupervisorsAndManagers) {
+    auto lead = signedIn(Role::TeamLead);
+    const fs::path inside = m_exports / "team.xlsx";
+    auto written = lead.exportReport(storage::ReportGrouping::Team, kDate, kDate,
+                                     {inside, storage::TableFormat::Xlsx}, false);
+    ASSERT_TRUE(written) << written.error().detail;
+    EXPECT_EQ(written->rows, 1u);
+    const std::string sheet = exportedText(inside, storage::TableFormat::Xlsx);
+    EXPECT_NE(sheet.find(fmt::format("<t>{}</t>", kInTeam)), std::string::npos);
+    EXPECT_EQ(sheet.find(fmt::format("<t>{}</t>", kOutTeam)), std::string::npos);
+    EXPECT_NE(sheet.find("用途：团队内部"), std::string::npos);
+
+    auto outside = lead.exportReport(storage::ReportGrouping::Team, kDate, kDate,
+                                     {m_exports / "out.pdf", storage::TableFormat::Pdf}, true);
+    ASSERT_FALSE(outside);
+    EXPECT_EQ(outside.error().kind, CoreError::Kind::Refused);
+    EXPECT_FALSE(fs::exists(m_exports / "out.pdf"));
+
+    auto manager = signedIn(Role::Manager);
+    const fs::path sent = m_exports / "sent.pdf";
+    ASSERT_TRUE(manager.exportReport(storage::ReportGrouping::Agent, kDate, kDate,
+                                     {sent, storage::TableFormat::Pdf}, true));
+    const std::string text = exportedText(sent, storage::TableFormat::Pdf);
+    EXPECT_NE(text.find("用途：外发（团队以外）"), std::string::npos) << text;
+    EXPECT_NE(text.find("王芳"), std::string::npos) << text;
+    EXPECT_EQ(text.find("赵敏"), std::string::npos) << text;
+}
+
+TEST_F(SessionPermissions, aRecordingChangedSinceImportIsNotExportedAndTheMismatchIsAudited) {
+    {
+        std::ofstream tamper(m_dir / "C-IN.wav", std::ios::binary | std::ios::app);
+        tamper << "x";
+    }
+    auto trainer = signedIn(Role::Trainer);
+    ClipRequest request;
+    request.startSec = 0;
+    request.endSec = 1;
+    request.outDir = m_exports;
+    auto clip = trainer.exportClip(m_in.recordingId, request);
+    ASSERT_FALSE(clip);
+    EXPECT_EQ(clip.error().kind, CoreError::Kind::Input);
+    EXPECT_NE(clip.error().detail.find("C-IN.wav changed since it was imported"), std::string::npos)
+        << clip.error().detail;
+    EXPECT_TRUE(fs::is_empty(m_exports));
+    EXPECT_EQ(auditActions().back(), "recording.mismatch");
 }
 
 TEST_F(SessionPermissions, aTeamLeadsSearchAndReportShowOnlyTheirTeam) {
