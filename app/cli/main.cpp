@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "app/cli/analyze_command.hpp"
+#include "app/cli/export_command.hpp"
 #include "app/cli/maintenance_command.hpp"
 #include "app/cli/search_command.hpp"
 #include "app/cli/sign_in.hpp"
@@ -308,6 +309,7 @@ int main(int argc, char** argv) {
 
     callqc::cli::AnalyzeCommand analyze(app);
     callqc::cli::SearchCommand search(app);
+    callqc::cli::ExportCommands exports(app);
     callqc::cli::MaintenanceCommands maintenance(app);
     callqc::cli::UserCommands users(app);
 
@@ -318,6 +320,9 @@ int main(int argc, char** argv) {
     }
     if (search.parsed()) {
         return search.run();
+    }
+    if (exports.parsed()) {
+        return exports.run();
     }
     if (maintenance.parsed()) {
         return maintenance.run();
@@ -513,22 +518,12 @@ int main(int argc, char** argv) {
     }
 
     if (report->parsed()) {
-        if (reportDate.empty() && reportFrom.empty()) {
-            return failWith(
-                "report: give --date YYYY-MM-DD or --from YYYY-MM-DD [--to YYYY-MM-DD]");
+        auto period = callqc::cli::reportPeriod(reportDate, reportFrom, reportTo);
+        if (!period) {
+            return failWith(fmt::format("report: {}", period.error()));
         }
-        if (!reportDate.empty()) {
-            reportFrom = reportDate;
-        }
-        if (reportTo.empty()) {
-            reportTo = reportFrom;
-        }
-        for (const auto& [flag, value] :
-             {std::pair("--date/--from", reportFrom), std::pair("--to", reportTo)}) {
-            if (!validDate(value)) {
-                return failWith(fmt::format("{} \"{}\" is not YYYY-MM-DD", flag, value));
-            }
-        }
+        reportFrom = period->first;
+        reportTo = period->second;
         const auto by = reportBy == "team" ? callqc::storage::ReportGrouping::Team
                                            : callqc::storage::ReportGrouping::Agent;
         auto lines = session->report(by, reportFrom, reportTo);

@@ -41,34 +41,51 @@ std::string padded(const std::string& text, std::size_t width) {
 
 } // namespace
 
+void addSearchCriteria(CLI::App& command, core::SearchRequest& r, std::string& evaluated) {
+    command.add_option("--call-id", r.callId, "the call id; end it with * for a prefix");
+    command.add_option("--phone", r.phone, "the customer's number, or its last 4 digits");
+    command.add_option("--agent", r.agent, "employee number or name");
+    command.add_option("--team", r.team, "team name");
+    command.add_option("--queue", r.queue, "queue (技能组/项目)");
+    command.add_option("--from", r.from,
+                       "from this time on: YYYY-MM-DD, YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS");
+    command.add_option("--to", r.to, "up to this time, inclusive (a date: that whole day)");
+    command.add_option("--min-duration", r.minDurationSec, "at least this many seconds")
+        ->check(CLI::Range(0.0, 1e9));
+    command.add_option("--max-duration", r.maxDurationSec, "at most this many seconds")
+        ->check(CLI::Range(0.0, 1e9));
+    command.add_flag("--dead-air", r.deadAir, "calls with dead air");
+    command.add_flag("--overtalk", r.overtalk, "calls with overtalk");
+    command.add_option("--evaluated", evaluated, "yes: with a submitted evaluation; no: none")
+        ->check(CLI::IsMember({"yes", "no"}));
+    command.add_option("--min-score", r.minScore, "evaluation score at least")
+        ->check(CLI::Range(0.0, 1e9));
+    command.add_option("--max-score", r.maxScore, "evaluation score at most")
+        ->check(CLI::Range(0.0, 1e9));
+    command.add_option("--failed-item", r.failedItem, "checklist item id failed (e.g. 1.3)");
+    command.add_option("--text", r.text, "words said in the transcript (any length)");
+}
+
+std::optional<std::string> finishSearchCriteria(core::SearchRequest& request,
+                                                const std::string& evaluated) {
+    if (!evaluated.empty()) {
+        request.evaluated = evaluated == "yes";
+    }
+    auto criteria = core::searchCriteria(request);
+    auto page = core::searchPage(request);
+    if (!criteria || !page) {
+        return (criteria ? page.error() : criteria.error()).message();
+    }
+    return std::nullopt;
+}
+
 SearchCommand::SearchCommand(CLI::App& app)
     : m_command(app.add_subcommand(
           "search", "find calls by call id, customer number, agent, team, queue, time, "
                     "duration, dead air, overtalk, evaluation or transcript text")),
       m_dbPath(core::defaultDatabasePath().string()) {
+    addSearchCriteria(*m_command, m_request, m_evaluated);
     auto& r = m_request;
-    m_command->add_option("--call-id", r.callId, "the call id; end it with * for a prefix");
-    m_command->add_option("--phone", r.phone, "the customer's number, or its last 4 digits");
-    m_command->add_option("--agent", r.agent, "employee number or name");
-    m_command->add_option("--team", r.team, "team name");
-    m_command->add_option("--queue", r.queue, "queue (技能组/项目)");
-    m_command->add_option("--from", r.from,
-                          "from this time on: YYYY-MM-DD, YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS");
-    m_command->add_option("--to", r.to, "up to this time, inclusive (a date: that whole day)");
-    m_command->add_option("--min-duration", r.minDurationSec, "at least this many seconds")
-        ->check(CLI::Range(0.0, 1e9));
-    m_command->add_option("--max-duration", r.maxDurationSec, "at most this many seconds")
-        ->check(CLI::Range(0.0, 1e9));
-    m_command->add_flag("--dead-air", r.deadAir, "calls with dead air");
-    m_command->add_flag("--overtalk", r.overtalk, "calls with overtalk");
-    m_command->add_option("--evaluated", m_evaluated, "yes: with a submitted evaluation; no: none")
-        ->check(CLI::IsMember({"yes", "no"}));
-    m_command->add_option("--min-score", r.minScore, "evaluation score at least")
-        ->check(CLI::Range(0.0, 1e9));
-    m_command->add_option("--max-score", r.maxScore, "evaluation score at most")
-        ->check(CLI::Range(0.0, 1e9));
-    m_command->add_option("--failed-item", r.failedItem, "checklist item id failed (e.g. 1.3)");
-    m_command->add_option("--text", r.text, "words said in the transcript (any length)");
     m_command->add_option("--limit", r.limit, "calls per page (default 50)")
         ->check(CLI::Range(1, core::kMaxSearchLimit));
     m_command->add_option("--after", r.after, "the \"next\" cursor of the page before");
@@ -93,15 +110,9 @@ bool SearchCommand::parsed() const {
 
 int SearchCommand::run() const {
     core::SearchRequest request = m_request;
-    if (!m_evaluated.empty()) {
-        request.evaluated = m_evaluated == "yes";
-    }
     // Check the request before opening (and perhaps creating) the database.
-    auto criteria = core::searchCriteria(request);
-    auto page = core::searchPage(request);
-    if (!criteria || !page) {
-        fmt::print(stderr, "callqc: search: {}\n",
-                   (criteria ? page.error() : criteria.error()).message());
+    if (auto wrong = finishSearchCriteria(request, m_evaluated)) {
+        fmt::print(stderr, "callqc: search: {}\n", *wrong);
         return 1;
     }
     auto session = openSession(m_dbPath, m_user, nameWithoutAccounts(m_user));

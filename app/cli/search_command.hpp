@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -7,6 +8,15 @@
 #include "app/core/search.hpp"
 
 namespace callqc::cli {
+
+/// Registers the search criteria (--call-id, --phone, --agent, --team, --queue, --from, --to,
+/// --min-duration, --max-duration, --dead-air, --overtalk, --evaluated, --min-score,
+/// --max-score, --failed-item, --text) on `command`, written into `request` and `evaluated`.
+void addSearchCriteria(CLI::App& command, core::SearchRequest& request, std::string& evaluated);
+/// After parsing: sets request.evaluated from `evaluated` ("yes"/"no"/"") and checks the
+/// request; the error message when it is wrong.
+[[nodiscard]] std::optional<std::string> finishSearchCriteria(core::SearchRequest& request,
+                                                              const std::string& evaluated);
 
 /// `callqc search [criteria] [--limit N] [--after CURSOR] [--db DB] [--json]`: one page of the
 /// calls matching every criterion given, newest first, and the cursor of the next page.
