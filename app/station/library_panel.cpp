@@ -150,6 +150,29 @@ void drawLibraryPanel(const LibraryState& state, LibraryActions& actions, const 
         actions.searchLibrary();
     }
     ImGui::TextColored(kDimText, "%s", words.libraryHint);
+    if (state.canExport) {
+        ImGui::SameLine(0, unit * 3);
+        ImGui::TextUnformatted(words.exportAs);
+        ImGui::BeginDisabled(state.exporting || state.searching);
+        for (const auto format :
+             {storage::TableFormat::Csv, storage::TableFormat::Xlsx, storage::TableFormat::Pdf}) {
+            ImGui::SameLine();
+            std::string label(storage::tableFormatName(format));
+            std::transform(label.begin(), label.end(), label.begin(),
+                           [](char c) { return static_cast<char>(c - 'a' + 'A'); });
+            label += "##export";
+            if (ImGui::SmallButton(label.c_str())) {
+                actions.exportLibrary(format);
+            }
+        }
+        ImGui::EndDisabled();
+        ImGui::SameLine();
+        if (state.exporting) {
+            ImGui::TextColored(kDimText, "%s", words.exporting);
+        } else if (!state.exportStatus.empty()) {
+            ImGui::TextColored(kDimText, "%s", state.exportStatus.c_str());
+        }
+    }
     ImGui::Separator();
 
     if (state.rows == nullptr) {

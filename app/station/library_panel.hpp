@@ -8,6 +8,7 @@
 #include "app/core/search.hpp"
 #include "app/station/screen_text.hpp"
 #include "app/station/ui_text.hpp"
+#include "storage/table_export.hpp"
 
 namespace callqc::station {
 
@@ -47,6 +48,9 @@ struct LibraryState {
     std::optional<std::size_t> cursor;
     bool scrollToCursor = false;
     std::optional<std::int64_t> openRecordingId;
+    bool canExport = false;   ///< the user's role may export call lists
+    bool exporting = false;   ///< an export is being written
+    std::string exportStatus; ///< what the last export wrote, or why it failed
 };
 
 class LibraryActions {
@@ -59,6 +63,8 @@ public:
     virtual void loadMoreLibrary() = 0;
     virtual void selectLibraryRow(std::size_t index) = 0;
     virtual void openFromLibrary(std::int64_t recordingId) = 0;
+    /// Writes every call of the last search to a file in the export folder.
+    virtual void exportLibrary(storage::TableFormat format) = 0;
 };
 
 /// Filter bar, match count and the result list, virtualised: only visible rows are drawn, so a

@@ -194,6 +194,7 @@ int main(int argc, char** argv) {
     std::string settingsPath = callqc::station::defaultSettingsPath().string();
     std::string screenName = "review";
     std::string importFolder;
+    std::string exportFolder;
     int frames = 0;
     int benchFrames = 0;
     std::string screenshot;
@@ -217,6 +218,8 @@ int main(int argc, char** argv) {
                    "screen to start on: review, library, import, settings, admin")
         ->check(CLI::IsMember({"review", "library", "import", "settings", "admin"}));
     cli.add_option("--import-folder", importFolder, "folder the Import screen starts in");
+    cli.add_option("--export-folder", exportFolder,
+                   "folder for exported call lists and clips (default: ~/callqc-exports)");
     bool startImport = false;
     cli.add_flag("--start-import", startImport,
                  "import the --import-folder day at start (with --frames: wait for its report)");
@@ -248,6 +251,7 @@ int main(int argc, char** argv) {
             language == "en" ? callqc::scoring::Language::En : callqc::scoring::Language::Zh;
     }
     options.importFolder = importFolder;
+    options.exportFolder = exportFolder;
 
     // Signed in from $CALLQC_PASSWORD when it is set (or when the database has no accounts);
     // otherwise the window opens on the sign-in box.

@@ -261,7 +261,20 @@ void drawTransport(const ReviewState& state, ReviewActions& actions, const UiTex
         actions.cycleLoop();
     }
     keysTooltip(loopLabel.c_str(), Command::Loop, text);
+    if (state.canExportClip && state.loop) {
+        ImGui::SameLine();
+        ImGui::BeginDisabled(state.exportingClip);
+        if (ImGui::SmallButton(text.exportClip)) {
+            actions.exportLoopClip();
+        }
+        ImGui::EndDisabled();
+    }
     ImGui::EndDisabled();
+    if (state.exportingClip) {
+        ImGui::TextColored(kDimText, "%s", text.exportingClip);
+    } else if (!state.clipStatus.empty()) {
+        ImGui::TextColored(kDimText, "%s", state.clipStatus.c_str());
+    }
 
     if (!state.integrityWarning.empty()) {
         ImGui::TextColored(kCriticalText, "%s", state.integrityWarning.c_str());

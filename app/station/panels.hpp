@@ -59,6 +59,9 @@ struct ReviewState {
     int solo = -1;                       ///< -1 both parties, 0 agent only, 1 customer only
     std::optional<double> loopA;         ///< A mark set, waiting for B
     std::optional<audio::Interval> loop; ///< active A–B loop
+    bool canExportClip = false;          ///< the user may export clips of this call
+    bool exportingClip = false;          ///< a clip is being written
+    std::string clipStatus;              ///< what the last clip export wrote, or why it failed
     const scoring::Answers* answers = nullptr;
     const scoring::ScoreResult* score = nullptr;
     bool readOnly = false; ///< already submitted
@@ -83,6 +86,8 @@ public:
     virtual void setSolo(int party) = 0;
     /// First press marks A at the playhead, the second B (starting the loop), the third clears.
     virtual void cycleLoop() = 0;
+    /// Writes the A–B loop as a clip (customer number masked) into the export folder.
+    virtual void exportLoopClip() = 0;
     virtual void setAnswer(const std::string& itemId, const scoring::ItemAnswer& answer) = 0;
     virtual void submit() = 0;
     /// Moves the keyboard's focus to an item (counted as in ReviewState::focusedItem).

@@ -41,6 +41,9 @@ struct ScreenText {
     const char* flags;
     const char* libraryHint;
     const char* readOnlyNotYours;
+    const char* exportAs;  ///< before the format buttons
+    const char* exporting; ///< an export is being written
+    const char* exported;  ///< {} rows written to {}, numbers masked
     // Import
     const char* dayFolder;
     const char* dayFolderHint;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <ctime>
 
 #include <fmt/format.h>
 #include <imgui.h>
@@ -61,6 +63,24 @@ std::vector<audio::Interval> deadAirOf(const core::CallView& call) {
 }
 } // namespace
 
+namespace {
+
+std::filesystem::path defaultExportFolder() {
+    const char* home = std::getenv("HOME");
+    return std::filesystem::path(home != nullptr ? home : ".") / "callqc-exports";
+}
+
+/// The local time now as 'YYYYMMDD-HHMMSS', for export file names.
+std::string fileStamp() {
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    char text[32];
+    return std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", &local) > 0 ? text : "export";
+}
+
+} // namespace
+
 StationApp::StationApp(core::Session session, std::unique_ptr<audio::AudioSink> sink,
                        scoring::Language language)
     : StationApp(std::move(session), std::move(sink), [language] {
@@ -78,6 +98,7 @@ StationApp::StationApp(core::Session session, std::unique_ptr<audio::AudioSink> 
       m_settingsPath(options.settingsPath), m_settingsMessage(options.settingsError),
       m_outputs(std::move(options.outputs)), m_background(std::make_unique<Background<StationApp>>(
                                                  std::move(session), std::move(options.wake))) {
+    m_exportFolder = options.exportFolder.empty() ? defaultExportFolder() : options.exportFolder;
     if (m_outputs.list) {
         m_devices = m_outputs.list();
     }
@@ -270,7 +291,15 @@ void StationApp::togglePlay() {
     m_player.togglePlay();
     if (m_call && m_player.playing() && m_playAudited != m_call->recording.id) {
         m_playAudited = m_call->recording.id; // once per opening, not per pause
-        audit("call.play", m_call->recording.id, {{"call_id", m_call->recording.callId}});
+        m_background->post([recordingId = m_call->recording.id](
+                               core::Session& session) -> Background<StationApp>::Apply {
+            auto played = session.playCall(recordingId); // PlayCall checked, call.play audited
+            return [played = std::move(played)](StationApp& app) {
+                if (!played) {
+                    app.m_message = played.error().message();
+                }
+            };
+        });
     }
 }
 
@@ -322,6 +351,34 @@ void StationApp::cycleLoop() {
             m_player.setLoop(audio::Interval{a, b});
         }
     }
+}
+
+void StationApp::exportLoopClip() {
+    const auto loop = m_player.loop();
+    if (!m_call || !loop || m_exportingClip) {
+        return;
+    }
+    m_exportingClip = true;
+    m_clipStatus.clear();
+    core::ClipRequest request;
+    request.startSec = loop->startSec;
+    request.endSec = loop->endSec;
+    request.format = audio::EncodeFormat::Mp3;
+    request.outDir = m_exportFolder;
+    request.customerChannel = m_settings.agentChannel == 0 ? 1 : 0;
+    request.language = m_settings.language;
+    m_background->post([recordingId = m_call->recording.id,
+                        request](core::Session& session) -> Background<StationApp>::Apply {
+        std::error_code ignored; // a folder that cannot be made is named by exportClip
+        std::filesystem::create_directories(request.outDir, ignored);
+        auto clip = session.exportClip(recordingId, request);
+        return [clip = std::move(clip)](StationApp& app) {
+            app.m_exportingClip = false;
+            app.m_clipStatus =
+                clip ? fmt::format(fmt::runtime(app.m_text->clipExported), clip->file.string())
+                     : clip.error().message();
+        };
+    });
 }
 
 void StationApp::setAnswer(const std::string& itemId, const scoring::ItemAnswer& answer) {
@@ -1106,6 +1163,9 @@ void StationApp::drawScreens() {
             }
             state.scrollToCursor = m_libraryScroll;
             state.openRecordingId = m_call ? std::optional(m_call->recording.id) : std::nullopt;
+            state.canExport = !core::authorizeRole(m_actor, core::Action::ExportReport);
+            state.exporting = m_exporting;
+            state.exportStatus = m_exportStatus;
             drawLibraryPanel(state, *this, *m_text, *m_words);
             break;
         }
@@ -1180,6 +1240,9 @@ void StationApp::drawReview() {
     review.solo = !solo ? -1 : *solo == audio::Party::Agent ? 0 : 1;
     review.loopA = m_loopA;
     review.loop = m_player.loop();
+    review.canExportClip = m_call && !core::authorizeRole(m_actor, core::Action::ExportClip);
+    review.exportingClip = m_exportingClip;
+    review.clipStatus = m_clipStatus;
     review.answers = &m_answers;
     review.score = &m_score;
     review.readOnly = m_call && !editable();
@@ -1204,6 +1267,31 @@ void StationApp::drawReview() {
 }
 
 // --- Library ---
+
+void StationApp::exportLibrary(storage::TableFormat format) {
+    if (m_exporting) {
+        return;
+    }
+    m_exporting = true;
+    m_exportStatus.clear();
+    const bool zh = m_settings.language == scoring::Language::Zh;
+    const core::TableExportOptions options{
+        m_exportFolder / fmt::format("{}-{}.{}", zh ? "通话清单" : "calls", fileStamp(),
+                                     storage::tableFormatName(format)),
+        format, false, m_settings.language};
+    m_background->post([request = m_libraryRequest,
+                        options](core::Session& session) -> Background<StationApp>::Apply {
+        std::error_code ignored; // a folder that cannot be made is named by exportCalls
+        std::filesystem::create_directories(options.out.parent_path(), ignored);
+        auto written = session.exportCalls(request, options);
+        return [written = std::move(written)](StationApp& app) {
+            app.m_exporting = false;
+            app.m_exportStatus = written ? fmt::format(fmt::runtime(app.m_words->exported),
+                                                       written->rows, written->file.string())
+                                         : written.error().message();
+        };
+    });
+}
 
 void StationApp::searchLibrary() {
     auto request = toSearchRequest(m_libraryFilter, kLibraryPage, kLibraryCountUpTo);
@@ -1612,6 +1700,9 @@ std::string StationApp::allText() const {
                           t.loopSetA,
                           t.loopSetB,
                           t.loopClear,
+                          t.exportClip,
+                          t.exportingClip,
+                          t.clipExported,
                           t.audioFailed,
                           t.recordingChanged,
                           t.recordingUnreadable}) {

@@ -41,6 +41,9 @@ struct StationOptions {
     std::string settingsError;          ///< why the settings file could not be read
     AudioOutputs outputs;
     std::filesystem::path importFolder; ///< where the Import screen starts looking
+    /// Where call lists and clips are exported; created on the first export. Empty:
+    /// ~/callqc-exports.
+    std::filesystem::path exportFolder;
     /// Called from the database thread when a result is ready, to wake a sleeping UI loop
     /// (glfwPostEmptyEvent); may be empty.
     std::function<void()> wake;
@@ -95,6 +98,7 @@ public:
     void toggleSkipSilence() override;
     void setSolo(int party) override;
     void cycleLoop() override;
+    void exportLoopClip() override;
     void setAnswer(const std::string& itemId, const scoring::ItemAnswer& answer) override;
     void submit() override;
     void focusItem(std::size_t index) override;
@@ -108,6 +112,7 @@ public:
     void loadMoreLibrary() override;
     void selectLibraryRow(std::size_t index) override;
     void openFromLibrary(std::int64_t recordingId) override;
+    void exportLibrary(storage::TableFormat format) override;
 
     void browseTo(const std::string& folder) override;
     void startImport() override;
@@ -139,6 +144,9 @@ public:
         return m_libraryRows;
     }
     [[nodiscard]] const std::string& libraryStatus() const { return m_libraryStatus; }
+    /// What the last call-list export wrote, or why it failed; and the same for clips.
+    [[nodiscard]] const std::string& exportStatus() const { return m_exportStatus; }
+    [[nodiscard]] const std::string& clipStatus() const { return m_clipStatus; }
     [[nodiscard]] std::optional<std::int64_t> libraryCount() const { return m_libraryCount; }
     [[nodiscard]] bool importRunning() const { return m_import.has_value(); }
     [[nodiscard]] const std::optional<core::ImportReport>& importReport() const {
@@ -274,6 +282,11 @@ private:
     bool m_librarySearching = false;
     std::uint64_t m_librarySearch = 0; ///< counts searches; a page of an older one is dropped
     std::string m_libraryStatus;
+    std::filesystem::path m_exportFolder;
+    bool m_exporting = false;
+    std::string m_exportStatus;
+    bool m_exportingClip = false;
+    std::string m_clipStatus;
     std::size_t m_libraryCursor = 0;
     bool m_libraryScroll = false;
 

@@ -56,6 +56,9 @@ struct UiText {
     const char* loopSetA;
     const char* loopSetB;
     const char* loopClear;
+    const char* exportClip;    ///< the A–B loop as a clip file
+    const char* exportingClip; ///< the clip is being written
+    const char* clipExported;  ///< clip written to {}
     const char* audioFailed;
     const char* recordingChanged;
     const char* recordingUnreadable;

@@ -39,6 +39,8 @@ struct RecordingReviewActions final : ReviewActions {
     void toggleSkipSilence() override { ++skipToggles; }
     void setSolo(int party) override { soloSetTo = party; }
     void cycleLoop() override { ++loopCycles; }
+    int clipExports = 0;
+    void exportLoopClip() override { ++clipExports; }
     std::optional<std::size_t> focused;
     std::vector<std::string> edits;
     std::optional<bool> finished;
@@ -157,6 +159,32 @@ TEST_F(ReviewPanelTest, transportControlsAskForSpeedSkipSilenceSoloAndLoop) {
     EXPECT_EQ(*actions.soloSetTo, 1);
     clickOn("Loop from A");
     EXPECT_EQ(actions.loopCycles, 1);
+    EXPECT_FALSE(ui.find(body, ImGuiHarness::idOf(window, {}, "Export A–B clip"), ImVec2(0, 0),
+                         ImVec2(1400, 160), 5))
+        << "no loop, no clip button";
+}
+
+TEST_F(ReviewPanelTest, theLoopIsExportedAsAClipByThoseWhoMay) {
+    ImGuiHarness ui;
+    RecordingReviewActions actions;
+    m_state.loop = audio::Interval{12.0, 19.5};
+    const auto body = [&] {
+        drawReviewPanel(m_state, actions, uiText(scoring::Language::En));
+    };
+    ui.frame(body);
+    const ImGuiWindow* window = ImGuiHarness::findWindow("harness");
+    ASSERT_NE(window, nullptr);
+    const auto button = ImGuiHarness::idOf(window, {}, "Export A–B clip");
+    EXPECT_FALSE(ui.find(body, button, ImVec2(0, 0), ImVec2(1400, 160), 5))
+        << "a role without ExportClip has no button";
+    m_state.canExportClip = true;
+    const auto at = ui.find(body, button, ImVec2(0, 0), ImVec2(1400, 160), 5);
+    ASSERT_TRUE(at);
+    ui.click(body, *at);
+    EXPECT_EQ(actions.clipExports, 1);
+    m_state.exportingClip = true;
+    ui.click(body, *at);
+    EXPECT_EQ(actions.clipExports, 1) << "disabled while a clip is being written";
 }
 
 TEST_F(ReviewPanelTest, clickingTheWaveformSeeksProportionally) {

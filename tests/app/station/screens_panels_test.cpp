@@ -29,6 +29,8 @@ struct RecordingLibraryActions final : LibraryActions {
     void loadMoreLibrary() override { ++loads; }
     void selectLibraryRow(std::size_t index) override { selected = index; }
     void openFromLibrary(std::int64_t id) override { opened = id; }
+    std::vector<storage::TableFormat> exports;
+    void exportLibrary(storage::TableFormat format) override { exports.push_back(format); }
 };
 
 std::vector<storage::SearchRow> manyRows(int count) {
@@ -134,6 +136,28 @@ TEST_F(LibraryPanelTest, enterInAFieldSearchesAndClickingARowSelectsIt) {
     ASSERT_TRUE(actions.selected);
     EXPECT_EQ(*actions.selected, 0u) << "the first row under the header";
     EXPECT_FALSE(actions.opened) << "one click selects; a double click opens";
+}
+
+TEST_F(LibraryPanelTest, theResultsAreExportedInTheFormatClickedByThoseWhoMay) {
+    ui.frame(body);
+    const ImGuiWindow* window = ImGuiHarness::findWindow("harness");
+    ASSERT_NE(window, nullptr);
+    const auto xlsx = ImGuiHarness::idOf(window, {}, "XLSX##export");
+    EXPECT_FALSE(ui.find(body, xlsx, ImVec2(0, 0), ImVec2(1280, 120)))
+        << "no export buttons for a role that may not export";
+    state.canExport = true;
+    const auto at = ui.find(body, xlsx, ImVec2(0, 0), ImVec2(1280, 120));
+    ASSERT_TRUE(at);
+    ui.click(body, *at);
+    const auto pdf = ui.find(body, ImGuiHarness::idOf(window, {}, "PDF##export"), ImVec2(0, 0),
+                             ImVec2(1280, 120));
+    ASSERT_TRUE(pdf);
+    ui.click(body, *pdf);
+    EXPECT_EQ(actions.exports, (std::vector<storage::TableFormat>{storage::TableFormat::Xlsx,
+                                                                  storage::TableFormat::Pdf}));
+    state.exporting = true;
+    ui.click(body, *at);
+    EXPECT_EQ(actions.exports.size(), 2u) << "one export at a time";
 }
 
 struct RecordingImportActions final : ImportActions {

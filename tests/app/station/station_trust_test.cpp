@@ -2,8 +2,10 @@
 // (the team lead only their team, numbers masked), which screens they get, the administrator's
 // user changes, and the import audited. Real SQLite, real import, the Background thread.
 
+#include <sstream>
 #include <thread>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "app/core/audit.hpp"
@@ -40,6 +42,7 @@ protected:
         const std::vector<core::NewUser> users{
             {"qc1", core::Role::Inspector, "王质检", {"*"}, {}},
             {"lead1", core::Role::TeamLead, "赵班长", {}, {kTeam}},
+            {"tr1", core::Role::Trainer, "张培训", {"*"}, {}},
         };
         for (const auto& user : users) {
             auto added = core::addUser(*db, *admin, user, kPassword, options);
@@ -53,6 +56,7 @@ protected:
         EXPECT_TRUE(session) << session.error().detail;
         StationOptions options;
         options.accounts = true;
+        options.exportFolder = *s_dir / "导出";
         options.settings.language = scoring::Language::En;
         auto app = std::make_unique<StationApp>(std::move(*session), audio::makeNullSink(),
                                                 std::move(options));
@@ -93,7 +97,7 @@ TEST_F(StationTrust, aTeamLeadSeesOnlyTheirTeamWithNumbersMaskedAndNoImportOrAdm
 TEST_F(StationTrust, anAdministratorAddsAUserAndEveryChangeIsInTheAuditChain) {
     auto app = signedIn("admin");
     EXPECT_TRUE(app->screenAllowed(Screen::Admin));
-    ASSERT_EQ(app->users().size(), 3u);
+    ASSERT_EQ(app->users().size(), 4u);
     app->userForm().name = "trainer1";
     app->userForm().displayName = "培训师";
     app->userForm().role = 2; // trainer
@@ -101,13 +105,13 @@ TEST_F(StationTrust, anAdministratorAddsAUserAndEveryChangeIsInTheAuditChain) {
     app->userForm().password = "short";
     app->addUserFromForm();
     app->settle();
-    EXPECT_EQ(app->users().size(), 3u) << "a too-short password is refused";
+    EXPECT_EQ(app->users().size(), 4u) << "a too-short password is refused";
     EXPECT_NE(app->adminMessage().find("8"), std::string::npos) << app->adminMessage();
 
     app->userForm().password = "long-enough-1";
     app->addUserFromForm();
     app->settle();
-    ASSERT_EQ(app->users().size(), 4u) << app->adminMessage();
+    ASSERT_EQ(app->users().size(), 5u) << app->adminMessage();
     EXPECT_EQ(app->userForm().password, "") << "the password is not kept after use";
     const auto trainer = std::find_if(app->users().begin(), app->users().end(),
                                       [](const auto& u) { return u.name == "trainer1"; });
@@ -167,6 +171,64 @@ std::int64_t StationTrust::auditCount(const std::string& action, const std::stri
     const auto row = stmt->step();
     EXPECT_TRUE(row && *row);
     return stmt->getInt(0);
+}
+
+TEST_F(StationTrust, aTrainerExportsTheLibraryAndALoopWithNumbersMasked) {
+    auto app = signedIn("tr1");
+    EXPECT_EQ(app->screen(), Screen::Library);
+    app->settle();
+    const std::size_t rows = app->libraryRows().size(); // 12, and 3 once day2 is imported
+    ASSERT_GE(rows, 12u);
+    const auto before = auditCount("export.calls", "tr1");
+    app->exportLibrary(storage::TableFormat::Csv);
+    app->settle();
+    EXPECT_EQ(auditCount("export.calls", "tr1"), before + 1) << app->exportStatus();
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(*s_dir / "导出")) {
+        files.push_back(entry.path());
+    }
+    ASSERT_EQ(files.size(), 1u);
+    EXPECT_EQ(files[0].extension(), ".csv");
+    EXPECT_EQ(app->exportStatus(), fmt::format("Exported {} rows to {} (customer numbers masked)",
+                                               rows, files[0].string()));
+    const auto csv = tests::readBytes(files[0]);
+    const std::string text(csv.begin(), csv.end());
+    EXPECT_EQ(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')), rows + 1);
+    EXPECT_NE(text.find("****"), std::string::npos);
+    // Every full number of the day, from its metadata (the last column), is absent.
+    const auto metadata = tests::readBytes(*s_dir / "day" / "metadata.csv");
+    std::istringstream lines(std::string(metadata.begin(), metadata.end()));
+    std::string line;
+    std::getline(lines, line);
+    int numbers = 0;
+    while (std::getline(lines, line)) {
+        const std::string phone = line.substr(line.rfind(',') + 1);
+        ASSERT_GE(phone.size(), 11u) << line;
+        EXPECT_EQ(text.find(phone), std::string::npos) << phone;
+        ++numbers;
+    }
+    EXPECT_EQ(numbers, 12);
+
+    app->openFromLibrary(app->libraryRows()[2].id);
+    app->settle();
+    ASSERT_TRUE(app->call());
+    for (int i = 0; i < 500 && !app->audioReady(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    app->seek(2.0);
+    app->cycleLoop();
+    app->seek(5.5);
+    app->cycleLoop();
+    app->exportLoopClip();
+    app->settle();
+    const std::string callId = app->call()->recording.callId;
+    const auto clip =
+        *s_dir / "导出" /
+        core::clipFileName(app->call()->recording, 2.0, 5.5, audio::EncodeFormat::Mp3);
+    EXPECT_TRUE(std::filesystem::exists(clip)) << app->clipStatus();
+    EXPECT_EQ(app->clipStatus(),
+              fmt::format("Clip exported to {} (customer number masked)", clip.string()));
+    EXPECT_EQ(auditCount("export.clip", "tr1"), 1);
 }
 
 TEST_F(StationTrust, playingACallAndAChangedRecordingAreAudited) {
