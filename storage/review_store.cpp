@@ -395,6 +395,23 @@ Result<CallScope> callScopeByCallId(Database& db, const std::string& callId,
                           fmt::format("no call \"{}\"", callId));
 }
 
+Result<bool> inQueueOf(Database& db, std::int64_t recordingId, const std::string& inspector) {
+    auto stmt =
+        db.prepare("SELECT 1 FROM queue_items WHERE recording_id = ? AND inspector = ? LIMIT 1");
+    if (!stmt) {
+        return tl::unexpected(stmt.error());
+    }
+    stmt->bindAll(recordingId, inspector);
+    return stmt->step();
+}
+
+Result<void> moveQueueItems(Database& db, std::int64_t recordingId, const std::string& from,
+                            const std::string& to) {
+    return updateExisting(
+        db, "UPDATE queue_items SET inspector = ?3 WHERE recording_id = ?1 AND inspector = ?2",
+        fmt::format("recording {} is not in {}'s queue", recordingId, from), recordingId, from, to);
+}
+
 Result<AgentScope> agentScope(Database& db, const std::string& employeeNo) {
     auto agent = db.prepare("SELECT a.id, COALESCE(t.name, '') FROM agents a "
                             "LEFT JOIN teams t ON t.id = a.team_id WHERE a.employee_no = ?");

@@ -159,6 +159,14 @@ struct CallScope {
 [[nodiscard]] Result<CallScope> callScopeByCallId(Database& db, const std::string& callId,
                                                   const std::string& preferInspector = "");
 
+/// Whether the recording is in `inspector`'s queue (any batch).
+[[nodiscard]] Result<bool> inQueueOf(Database& db, std::int64_t recordingId,
+                                     const std::string& inspector);
+/// Moves the recording's queue items from `from`'s queue to `to`'s; NotFound when `from` has
+/// none of it.
+[[nodiscard]] Result<void> moveQueueItems(Database& db, std::int64_t recordingId,
+                                          const std::string& from, const std::string& to);
+
 /// Where an agent works: their team and the queues of their calls.
 struct AgentScope {
     std::string team;                ///< "" when none

@@ -284,6 +284,14 @@ int main(int argc, char** argv) {
     complaint->add_flag("--clear", clearComplaint, "remove the mark");
     addCommon(complaint);
 
+    auto* reassign = app.add_subcommand(
+        "reassign", "move a sampled call to another inspector's queue (quality supervisors)");
+    std::string reassignCall;
+    std::string reassignTo;
+    reassign->add_option("CALL_ID", reassignCall, "the call")->required();
+    reassign->add_option("--to", reassignTo, "the inspector who is to score it")->required();
+    addCommon(reassign);
+
     auto* report = app.add_subcommand("report", "mean scores of submitted evaluations");
     std::string reportBy = "agent";
     std::string reportDate;
@@ -456,6 +464,26 @@ int main(int argc, char** argv) {
             return failWith(ok.error().message());
         }
         fmt::print("{}: complaint {}\n", complaintCall, clearComplaint ? "cleared" : "marked");
+        return 0;
+    }
+
+    if (reassign->parsed()) {
+        auto scope = callqc::storage::callScopeByCallId(session->db(), reassignCall);
+        if (!scope) {
+            return failWith(scope.error().message());
+        }
+        if (auto ok = session->reassignCall(scope->recordingId, reassignTo); !ok) {
+            return failWith(ok.error().message());
+        }
+        if (json) {
+            fmt::print("{}\n", nlohmann::json{{"call_id", reassignCall},
+                                              {"from", scope->assignedInspector},
+                                              {"to", reassignTo}}
+                                   .dump());
+        } else {
+            fmt::print("{}: moved from {}'s queue to {}'s\n", reassignCall,
+                       scope->assignedInspector, reassignTo);
+        }
         return 0;
     }
 

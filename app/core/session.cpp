@@ -462,6 +462,79 @@ CoreResult<void> Session::setComplaint(const std::string& callId, bool complaint
     return fromStorageResult(storage::setComplaint(m_db, callId, complaint));
 }
 
+CoreResult<void> Session::reassignCall(std::int64_t recordingId, const std::string& to) {
+    auto scope = storage::callScope(m_db, recordingId);
+    if (!scope) {
+        return tl::unexpected(fromStorage(scope.error()));
+    }
+    if (auto refusal = authorize(m_actor, Action::ReassignCall, subjectOf(*scope))) {
+        return tl::unexpected(*refusal);
+    }
+    const std::string& from = scope->assignedInspector;
+    const auto input = [](std::string detail) {
+        return tl::unexpected(CoreError{CoreError::Kind::Input, std::move(detail)});
+    };
+    if (from.empty()) {
+        return input(
+            fmt::format("call {} is in no inspector's queue; sample its day first", scope->callId));
+    }
+    auto already = storage::inQueueOf(m_db, recordingId, to);
+    if (!already) {
+        return tl::unexpected(fromStorage(already.error()));
+    }
+    if (*already) {
+        return input(fmt::format("call {} is already in {}'s queue", scope->callId, to));
+    }
+    auto users = storage::countUsers(m_db);
+    if (!users) {
+        return tl::unexpected(fromStorage(users.error()));
+    }
+    if (*users > 0) {
+        auto user = storage::findUser(m_db, to);
+        if (!user) {
+            return tl::unexpected(fromStorage(user.error()));
+        }
+        if (!*user || (*user)->disabled) {
+            return input(fmt::format("\"{}\" is not an active user", to));
+        }
+        const Actor target = actorOf(**user);
+        if (target.role != Role::Inspector && target.role != Role::Supervisor) {
+            return input(fmt::format("{} is a {}, not an inspector: only inspectors and "
+                                     "supervisors have queues",
+                                     to, roleName(target.role)));
+        }
+        Subject subject = subjectOf(*scope);
+        subject.assignedInspector = to;
+        if (auto refusal = authorize(target, Action::ScoreCall, subject)) {
+            return input(
+                fmt::format("{} may not score call {}: {}", to, scope->callId, refusal->detail));
+        }
+    }
+    auto evaluation = storage::loadEvaluation(m_db, recordingId, from);
+    if (!evaluation) {
+        return tl::unexpected(fromStorage(evaluation.error()));
+    }
+    if (*evaluation && (*evaluation)->status == "submitted") {
+        return input(fmt::format("{} has submitted call {}; correct it with a revision instead "
+                                 "of moving it",
+                                 from, scope->callId));
+    }
+    return coreTransaction(m_db, [&]() -> CoreResult<void> {
+        if (auto moved = storage::moveQueueItems(m_db, recordingId, from, to); !moved) {
+            return tl::unexpected(fromStorage(moved.error()));
+        }
+        auto audited = recordAuditWithin(
+            m_db,
+            {m_actor.user, "queue.reassign", fmt::format("recording:{}", recordingId),
+             nlohmann::json{{"call_id", scope->callId}, {"from", from}, {"to", to}}},
+            systemClock());
+        if (!audited) {
+            return tl::unexpected(audited.error());
+        }
+        return {};
+    });
+}
+
 CoreResult<CallView> Session::openCall(std::int64_t recordingId) {
     if (auto refusal = refusalFor(Action::OpenCall, recordingId)) {
         return tl::unexpected(*refusal);

@@ -233,6 +233,13 @@ public:
     [[nodiscard]] CoreResult<ClipSummary> exportClip(std::int64_t recordingId,
                                                      const ClipRequest& request);
 
+    /// Moves a sampled call from the queue it is in to inspector `to`'s, as a supervisor
+    /// balances work (ReassignCall). Refused for other roles and out of scope; once the accounts
+    /// exist `to` must be an enabled inspector or supervisor whose scope covers the call. Input
+    /// when the call is in no queue, already in `to`'s, or already submitted by its inspector
+    /// (a submission is revised, not moved). Audited ("queue.reassign": call, from, to).
+    [[nodiscard]] CoreResult<void> reassignCall(std::int64_t recordingId, const std::string& to);
+
     /// Records that the user started playing a call (PlayCall; audited "call.play"). Front ends
     /// call it once per opening of a call, on the first play.
     [[nodiscard]] CoreResult<void> playCall(std::int64_t recordingId);

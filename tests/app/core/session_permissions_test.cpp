@@ -80,6 +80,8 @@ protected:
         ASSERT_TRUE(admin) << admin.error().detail;
         const std::vector<NewUser> users{
             {"qc1", Role::Inspector, "王质检", {kInProject}, {}},
+            {"qc3", Role::Inspector, "周质检", {kInProject}, {}},
+            {"qc4", Role::Inspector, "吴质检", {kOutProject}, {}},
             {"sup1", Role::Supervisor, "李主管", {kInProject}, {}},
             {"tr1", Role::Trainer, "张培训", {kInProject}, {}},
             {"tl1", Role::TeamLead, "赵班长", {}, {kInTeam}},
@@ -285,6 +287,7 @@ const std::map<std::string, std::vector<Role>>& allowedRoles() {
          {Role::Inspector, Role::Supervisor, Role::Trainer, Role::TeamLead, Role::Manager}},
         {"exportReportOutside", {Role::Supervisor, Role::Manager}},
         {"exportClip", {Role::Inspector, Role::Supervisor, Role::Trainer}},
+        {"reassignCall", {Role::Supervisor}},
     };
     return table;
 }
@@ -404,6 +407,10 @@ std::vector<UseCase> useCases(const std::map<std::string, std::int64_t>& evaluat
                  s.exportReport(storage::ReportGrouping::Agent, kDate, kDate,
                                 {out, storage::TableFormat::Csv}, true),
                  why, [&](const auto&) { return csvHasRow(out, c.agentNo); });
+         }},
+        {"reassignCall", false,
+         [](Session& s, const Call& c, std::string* why) {
+             return outcomeOf(s.reassignCall(c.recordingId, "qc3"), why);
          }},
         {"exportClip", false,
          [exports](Session& s, const Call& c, std::string* why) {
@@ -679,6 +686,40 @@ TEST_F(SessionPermissions, aRecordingChangedSinceImportIsNotExportedAndTheMismat
         << clip.error().detail;
     EXPECT_TRUE(fs::is_empty(m_exports));
     EXPECT_EQ(auditActions().back(), "recording.mismatch");
+}
+
+TEST_F(SessionPermissions, aSupervisorReassignsAQueuedCallToAnInspectorWhoMayScoreIt) {
+    auto supervisor = signedIn(Role::Supervisor);
+    const auto input = [&](const std::string& to, const std::string& detail) {
+        auto moved = supervisor.reassignCall(m_other.recordingId, to);
+        ASSERT_FALSE(moved) << to;
+        EXPECT_EQ(moved.error().kind, CoreError::Kind::Input) << to;
+        EXPECT_EQ(moved.error().detail, detail);
+    };
+    input("nobody", "\"nobody\" is not an active user");
+    input("tr1", "tr1 is a trainer, not an inspector: only inspectors and supervisors have queues");
+    input("qc4", "qc4 may not score call C-OTHER: qc4 (QC inspector) may score calls only in "
+                 "their own projects (宽带报修), not in project \"信用卡服务\"");
+    auto qc = signedIn(Role::Inspector);
+    ASSERT_FALSE(qc.saveEvaluation(m_other.recordingId, {}, false)) << "qc2's call, not qc1's";
+
+    ASSERT_TRUE(supervisor.reassignCall(m_other.recordingId, "qc1"));
+    input("qc1", "call C-OTHER is already in qc1's queue");
+    auto queue = qc.queue();
+    ASSERT_TRUE(queue);
+    EXPECT_EQ(
+        std::count_if(queue->begin(), queue->end(),
+                      [&](const auto& row) { return row.recordingId == m_other.recordingId; }),
+        1);
+    auto submitted = qc.saveEvaluation(m_other.recordingId, allPassing(qc.checklist()), true);
+    ASSERT_TRUE(submitted) << submitted.error().detail;
+    input("qc3", "qc1 has submitted call C-OTHER; correct it with a revision instead of moving it");
+
+    const auto actions = auditActions();
+    EXPECT_EQ(std::count(actions.begin(), actions.end(), "queue.reassign"), 1);
+    auto chain = verifyAuditChain(qc.db());
+    ASSERT_TRUE(chain);
+    EXPECT_TRUE(chain->intact());
 }
 
 TEST_F(SessionPermissions, aTeamLeadsSearchAndReportShowOnlyTheirTeam) {

@@ -1,6 +1,6 @@
-// callqc export as a trainer and a supervisor use it from scripts: a demo day imported by the
-// administrator, then call lists, reports and clips written with numbers masked, --json output,
-// refusals and exit codes.
+// The commands bound to a role, as a trainer and a supervisor use them from scripts: a demo day
+// imported by the administrator, then call lists, reports and clips exported with numbers
+// masked, and a sampled call moved between queues; --json output, refusals and exit codes.
 
 #include <filesystem>
 #include <fstream>
@@ -25,17 +25,18 @@ constexpr const char* kPassword = "export-pass-phrase";
 
 /// One demo day imported once for all the tests (an import takes seconds); each test writes
 /// files of its own names.
-class ExportCli : public ::testing::Test {
+class RolesCli : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        m_dir = fs::path(CALLQC_TEST_TMP) / fmt::format("export-cli-{}", getpid());
+        m_dir = fs::path(CALLQC_TEST_TMP) / fmt::format("roles-cli-{}", getpid());
         fs::remove_all(m_dir);
         fs::create_directories(m_dir / "导出 文件");
         m_db = m_dir / "qc.db";
         ASSERT_EQ(callqc::tests::runCli("demo day --calls 8 --date 2024-03-01", m_dir).exitCode, 0);
         ASSERT_EQ(run("init --admin root", "root").exitCode, 0);
         for (const char* add : {"user add tr1 --role trainer --scope '*'",
-                                "user add sup1 --role supervisor --scope '*'"}) {
+                                "user add sup1 --role supervisor --scope '*'",
+                                "user add qc1 --role inspector --scope '*'"}) {
             const CliRun added = run(add, "root", kPassword);
             ASSERT_EQ(added.exitCode, 0) << added.err;
         }
@@ -81,7 +82,7 @@ protected:
     static inline std::vector<std::string> m_phones;
 };
 
-TEST_F(ExportCli, aTrainersCallListHoldsNoFullCustomerNumberInAnyFormat) {
+TEST_F(RolesCli, aTrainersCallListHoldsNoFullCustomerNumberInAnyFormat) {
     for (const char* format : {"csv", "xlsx", "pdf"}) {
         const fs::path out = m_dir / "导出 文件" / fmt::format("通话.{}", format);
         const CliRun r = run(fmt::format("export calls --out '{}' --json", out.string()), "tr1");
@@ -107,7 +108,7 @@ TEST_F(ExportCli, aTrainersCallListHoldsNoFullCustomerNumberInAnyFormat) {
     EXPECT_FALSE(fs::exists(m_dir / "full.csv"));
 }
 
-TEST_F(ExportCli, aSupervisorAsksForFullNumbersAndFiltersLikeSearch) {
+TEST_F(RolesCli, aSupervisorAsksForFullNumbersAndFiltersLikeSearch) {
     const CliRun r =
         run(fmt::format("export calls --call-id {} --full-numbers --out one.csv", m_callIds[0]),
             "sup1");
@@ -118,7 +119,7 @@ TEST_F(ExportCli, aSupervisorAsksForFullNumbersAndFiltersLikeSearch) {
     EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 2);
 }
 
-TEST_F(ExportCli, aClipIsNamedWithoutTheNumberAndTaggedWithItMasked) {
+TEST_F(RolesCli, aClipIsNamedWithoutTheNumberAndTaggedWithItMasked) {
     const CliRun r = run(fmt::format("export clip {} --start 1 --end 4.5 --format opus --beep 2-3 "
                                      "--out-dir '导出 文件' --json",
                                      m_callIds[1]),
@@ -138,7 +139,7 @@ TEST_F(ExportCli, aClipIsNamedWithoutTheNumberAndTaggedWithItMasked) {
     EXPECT_NE(bytes.find(m_phones[1].substr(0, 3) + "****"), std::string::npos);
 }
 
-TEST_F(ExportCli, mistakesAreNamedAndRefusalsExitOne) {
+TEST_F(RolesCli, mistakesAreNamedAndRefusalsExitOne) {
     struct Case {
         std::string args;
         std::string user;
@@ -171,6 +172,25 @@ TEST_F(ExportCli, mistakesAreNamedAndRefusalsExitOne) {
             EXPECT_NE(r.err.find("NO-SUCH-CALL"), std::string::npos) << r.err;
         }
     }
+}
+
+TEST_F(RolesCli, aSupervisorMovesASampledCallToAnotherInspector) {
+    const CliRun sampled = run("sample --date 2024-03-01 --per-agent 10 --inspector sup1", "sup1");
+    ASSERT_EQ(sampled.exitCode, 0) << sampled.err;
+    const std::string call = m_callIds[3];
+    const CliRun trainer = run(fmt::format("reassign {} --to qc1", call), "tr1");
+    EXPECT_EQ(trainer.exitCode, 1);
+    EXPECT_NE(trainer.err.find("tr1 (trainer)"), std::string::npos) << trainer.err;
+
+    const CliRun moved = run(fmt::format("reassign {} --to qc1 --json", call), "sup1");
+    ASSERT_EQ(moved.exitCode, 0) << moved.err;
+    EXPECT_EQ(json(moved), (nlohmann::json{{"call_id", call}, {"from", "sup1"}, {"to", "qc1"}}));
+    const CliRun again = run(fmt::format("reassign {} --to qc1", call), "sup1");
+    EXPECT_EQ(again.exitCode, 1);
+    EXPECT_EQ(again.err, fmt::format("callqc: call {} is already in qc1's queue\n", call));
+    const CliRun unknown = run("reassign NO-SUCH-CALL --to qc1", "sup1");
+    EXPECT_EQ(unknown.exitCode, 1);
+    EXPECT_EQ(unknown.err, "callqc: no call \"NO-SUCH-CALL\"\n");
 }
 
 } // namespace
