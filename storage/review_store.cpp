@@ -179,72 +179,74 @@ Result<std::vector<QueueRow>> queueFor(Database& db, const std::string& inspecto
     });
 }
 
-Result<std::int64_t> saveEvaluation(Database& db, const EvaluationRecord& e) {
-    return db.transaction([&]() -> Result<std::int64_t> {
-        auto existing = db.prepare(
-            "SELECT id, status FROM evaluations WHERE recording_id = ? AND inspector = ?");
-        if (!existing) {
-            return tl::unexpected(existing.error());
+Result<std::int64_t> saveEvaluationWithin(Database& db, const EvaluationRecord& e) {
+    auto existing =
+        db.prepare("SELECT id, status FROM evaluations WHERE recording_id = ? AND inspector = ?");
+    if (!existing) {
+        return tl::unexpected(existing.error());
+    }
+    existing->bindAll(e.recordingId, e.inspector);
+    auto row = existing->step();
+    if (!row) {
+        return tl::unexpected(row.error());
+    }
+    std::int64_t id = 0;
+    if (*row) {
+        id = existing->getInt(0);
+        if (existing->getText(1) == "submitted") {
+            return tl::unexpected(StorageError{
+                StorageError::Kind::Constraint,
+                fmt::format("evaluation {} of recording {} by {} is already submitted and "
+                            "cannot be changed",
+                            id, e.recordingId, e.inspector)});
         }
-        existing->bindAll(e.recordingId, e.inspector);
-        auto row = existing->step();
-        if (!row) {
-            return tl::unexpected(row.error());
-        }
-        std::int64_t id = 0;
-        if (*row) {
-            id = existing->getInt(0);
-            if (existing->getText(1) == "submitted") {
-                return tl::unexpected(StorageError{
-                    StorageError::Kind::Constraint,
-                    fmt::format("evaluation {} of recording {} by {} is already submitted and "
-                                "cannot be changed",
-                                id, e.recordingId, e.inspector)});
-            }
-        }
-        auto upsert = db.prepare(
-            "INSERT INTO evaluations(recording_id, checklist_id, inspector, status, score, "
-            "working, submitted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?4 = 'submitted' "
-            "THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END) "
-            "ON CONFLICT(recording_id, inspector) DO UPDATE SET checklist_id = "
-            "excluded.checklist_id, "
-            "status = excluded.status, score = excluded.score, working = excluded.working, "
-            "submitted_at = excluded.submitted_at, "
-            "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') RETURNING id");
-        if (!upsert) {
-            return tl::unexpected(upsert.error());
-        }
-        upsert->bindAll(e.recordingId, e.checklistId, e.inspector, e.status, e.score, e.working);
-        auto saved = upsert->step();
-        if (!saved) {
-            return tl::unexpected(saved.error());
-        }
-        id = upsert->getInt(0);
-        upsert->reset();
+    }
+    auto upsert = db.prepare(
+        "INSERT INTO evaluations(recording_id, checklist_id, inspector, status, score, "
+        "working, submitted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?4 = 'submitted' "
+        "THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END) "
+        "ON CONFLICT(recording_id, inspector) DO UPDATE SET checklist_id = "
+        "excluded.checklist_id, "
+        "status = excluded.status, score = excluded.score, working = excluded.working, "
+        "submitted_at = excluded.submitted_at, "
+        "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') RETURNING id");
+    if (!upsert) {
+        return tl::unexpected(upsert.error());
+    }
+    upsert->bindAll(e.recordingId, e.checklistId, e.inspector, e.status, e.score, e.working);
+    auto saved = upsert->step();
+    if (!saved) {
+        return tl::unexpected(saved.error());
+    }
+    id = upsert->getInt(0);
+    upsert->reset();
 
-        auto clear = db.prepare("DELETE FROM evaluation_answers WHERE evaluation_id = ?");
-        if (!clear) {
-            return tl::unexpected(clear.error());
-        }
-        clear->bindAll(id);
-        if (auto ok = clear->run(); !ok) {
+    auto clear = db.prepare("DELETE FROM evaluation_answers WHERE evaluation_id = ?");
+    if (!clear) {
+        return tl::unexpected(clear.error());
+    }
+    clear->bindAll(id);
+    if (auto ok = clear->run(); !ok) {
+        return tl::unexpected(ok.error());
+    }
+    auto answer = db.prepare("INSERT INTO evaluation_answers(evaluation_id, item_id, value, "
+                             "points, occurrences, comment, suggested, suggestion_reason) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!answer) {
+        return tl::unexpected(answer.error());
+    }
+    for (const auto& a : e.answers) {
+        answer->bindAll(id, a.itemId, a.value, a.points, a.occurrences, a.comment, a.suggested,
+                        a.suggestionReason);
+        if (auto ok = answer->run(); !ok) {
             return tl::unexpected(ok.error());
         }
-        auto answer = db.prepare("INSERT INTO evaluation_answers(evaluation_id, item_id, value, "
-                                 "points, occurrences, comment, suggested, suggestion_reason) "
-                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        if (!answer) {
-            return tl::unexpected(answer.error());
-        }
-        for (const auto& a : e.answers) {
-            answer->bindAll(id, a.itemId, a.value, a.points, a.occurrences, a.comment, a.suggested,
-                            a.suggestionReason);
-            if (auto ok = answer->run(); !ok) {
-                return tl::unexpected(ok.error());
-            }
-        }
-        return id;
-    });
+    }
+    return id;
+}
+
+Result<std::int64_t> saveEvaluation(Database& db, const EvaluationRecord& e) {
+    return db.transaction([&] { return saveEvaluationWithin(db, e); });
 }
 
 namespace {

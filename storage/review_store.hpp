@@ -117,6 +117,10 @@ struct EvaluationRecord {
 /// Saves a draft or a submission of `inspector`'s evaluation of the recording, replacing an earlier
 /// draft. A submitted evaluation is never overwritten: that is a Constraint error.
 [[nodiscard]] Result<std::int64_t> saveEvaluation(Database& db, const EvaluationRecord& evaluation);
+/// The same, for callers already inside Database::transaction (so it commits or rolls back with
+/// what else they do).
+[[nodiscard]] Result<std::int64_t> saveEvaluationWithin(Database& db,
+                                                        const EvaluationRecord& evaluation);
 [[nodiscard]] Result<std::optional<EvaluationRecord>>
 loadEvaluation(Database& db, std::int64_t recordingId, const std::string& inspector);
 

@@ -99,18 +99,22 @@ CoreResult<int> sealWithin(storage::Database& db, const Actor& actor,
 
 } // namespace
 
+CoreResult<int> sealEvaluationWithin(storage::Database& db, const Actor& actor,
+                                     std::int64_t evaluationId, const Clock& clock) {
+    auto head = loadHead(db, evaluationId);
+    if (!head) {
+        return tl::unexpected(head.error());
+    }
+    if (auto refusal = authorize(actor, Action::ScoreCall, subjectOf(*head))) {
+        return tl::unexpected(*refusal);
+    }
+    return sealWithin(db, actor, *head, clock);
+}
+
 CoreResult<int> sealEvaluation(storage::Database& db, const Actor& actor, std::int64_t evaluationId,
                                const Clock& clock) {
-    return coreTransaction(db, [&]() -> CoreResult<int> {
-        auto head = loadHead(db, evaluationId);
-        if (!head) {
-            return tl::unexpected(head.error());
-        }
-        if (auto refusal = authorize(actor, Action::ScoreCall, subjectOf(*head))) {
-            return tl::unexpected(*refusal);
-        }
-        return sealWithin(db, actor, *head, clock);
-    });
+    return coreTransaction(db,
+                           [&] { return sealEvaluationWithin(db, actor, evaluationId, clock); });
 }
 
 CoreResult<int> sealUnsealedEvaluations(storage::Database& db, const Actor& actor,

@@ -22,6 +22,10 @@ namespace callqc::core {
 [[nodiscard]] CoreResult<int> sealEvaluation(storage::Database& db, const Actor& actor,
                                              std::int64_t evaluationId,
                                              const Clock& clock = systemClock());
+/// The same, for callers already inside Database::transaction: Session::saveEvaluation stores a
+/// submission and seals it in one transaction, so a submission is never left unsealed.
+[[nodiscard]] CoreResult<int> sealEvaluationWithin(storage::Database& db, const Actor& actor,
+                                                   std::int64_t evaluationId, const Clock& clock);
 
 /// Seals every submitted evaluation not yet sealed (those submitted before sealing existed), in
 /// the name of `actor`, an administrator or supervisor vouching for them. Returns how many.

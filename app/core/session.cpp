@@ -705,16 +705,22 @@ Session::saveEvaluation(std::int64_t recordingId, const scoring::Answers& answer
             a.suggestionReason = it->second.reason;
         }
     }
-    auto saved = storage::saveEvaluation(m_db, record);
-    if (!saved) {
-        return tl::unexpected(fromStorage(saved.error()));
-    }
-    if (submit) {
-        // Its own transaction: should it fail, the submission stands unsealed, which
-        // verifyAuditChain reports and `callqc audit seal` mends.
-        if (auto sealed = sealEvaluation(m_db, m_actor, *saved); !sealed) {
-            return tl::unexpected(sealed.error());
+    if (!submit) {
+        if (auto saved = storage::saveEvaluation(m_db, record); !saved) {
+            return tl::unexpected(fromStorage(saved.error()));
         }
+        return score;
+    }
+    // A submission and its seal (version 1 and the audit entry) commit together or not at all.
+    auto sealed = coreTransaction(m_db, [&]() -> CoreResult<int> {
+        auto saved = storage::saveEvaluationWithin(m_db, record);
+        if (!saved) {
+            return tl::unexpected(fromStorage(saved.error()));
+        }
+        return sealEvaluationWithin(m_db, m_actor, *saved, systemClock());
+    });
+    if (!sealed) {
+        return tl::unexpected(sealed.error());
     }
     return score;
 }

@@ -793,6 +793,29 @@ TEST_F(SessionPermissions, aSubmissionThroughSessionIsSealedAndTheAuditChainStay
     EXPECT_FALSE(qc.saveEvaluation(m_in.recordingId, allPassing(qc.checklist()), false));
 }
 
+TEST_F(SessionPermissions, aSubmissionThatCannotBeSealedIsNotStoredAsSubmitted) {
+    auto qc = signedIn(Role::Inspector);
+    ASSERT_TRUE(qc.saveEvaluation(m_in.recordingId, allPassing(qc.checklist()), false));
+    // Sealing writes evaluation_versions; make that fail as a full disk would.
+    ASSERT_TRUE(qc.db().exec("CREATE TEMP TRIGGER no_versions BEFORE INSERT ON "
+                             "evaluation_versions BEGIN SELECT RAISE(ABORT, 'disk full'); END"));
+    const auto before = auditActions().size();
+    auto submitted = qc.saveEvaluation(m_in.recordingId, allPassing(qc.checklist()), true);
+    ASSERT_FALSE(submitted);
+    EXPECT_NE(submitted.error().detail.find("disk full"), std::string::npos)
+        << submitted.error().detail;
+    auto stored = storage::loadEvaluation(qc.db(), m_in.recordingId, "qc1");
+    ASSERT_TRUE(stored && *stored);
+    EXPECT_EQ((*stored)->status, "draft") << "the submission rolled back with its seal";
+    EXPECT_EQ(auditActions().size(), before);
+
+    ASSERT_TRUE(qc.db().exec("DROP TRIGGER no_versions"));
+    ASSERT_TRUE(qc.saveEvaluation(m_in.recordingId, allPassing(qc.checklist()), true));
+    auto chain = verifyAuditChain(qc.db());
+    ASSERT_TRUE(chain);
+    EXPECT_TRUE(chain->intact());
+}
+
 TEST_F(SessionPermissions, signInRefusesAWrongPasswordAndAuditsIt) {
     auto wrong = Session::signIn(m_dbPath, "qc1", "not-the-password", m_options);
     ASSERT_FALSE(wrong);
