@@ -1,6 +1,7 @@
 #include "app/core/session.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -12,9 +13,11 @@
 #include "app/core/audit.hpp"
 #include "app/core/core_transaction.hpp"
 #include "app/core/evaluation_history.hpp"
+#include "app/core/file_hash.hpp"
 #include "scoring/report.hpp"
 #include "scoring/sampling.hpp"
 #include "scoring/suggestions.hpp"
+#include "storage/audit_store.hpp"
 #include "storage/user_store.hpp"
 
 namespace callqc::core {
@@ -38,6 +41,56 @@ Actor actorOf(const storage::UserRecord& user) {
         (scope.kind == "team" ? actor.teams : actor.projects).push_back(scope.value);
     }
     return actor;
+}
+
+/// The configuration files a session loads, by the name the audit gives them.
+constexpr std::array<std::pair<const char*, const char*>, 3> kConfigurationFiles{
+    {{"checklist", "default.toml"}, {"phrases", "phrases.toml"}, {"grades", "grades.toml"}}};
+
+/// Audits a change of configuration: when the checklist, phrase list or grade bands differ (by
+/// SHA-256) from what the last "config.changed" entry recorded, or none was recorded yet, a new
+/// entry names the files that changed, in the name of the user whose session first loaded them.
+CoreResult<void> noteConfiguration(storage::Database& db, const Actor& actor,
+                                   const std::filesystem::path& folder) {
+    nlohmann::json files = nlohmann::json::object();
+    for (const auto& [name, file] : kConfigurationFiles) {
+        auto hash = sha256File(folder / file);
+        if (!hash) {
+            return tl::unexpected(CoreError{CoreError::Kind::Input, hash.error()});
+        }
+        files[name] = *hash;
+    }
+    auto seen = storage::auditEntriesWithAction(db, "config.changed");
+    if (!seen) {
+        return tl::unexpected(fromStorage(seen.error()));
+    }
+    nlohmann::json previous = nlohmann::json::object();
+    if (!seen->empty()) {
+        auto detail = nlohmann::json::parse(seen->back().detail, nullptr, false);
+        if (detail.is_object() && detail.contains("files")) {
+            previous = detail["files"];
+        }
+    }
+    if (previous == files) {
+        return {};
+    }
+    std::vector<std::string> changed;
+    for (const auto& [name, hash] : files.items()) {
+        if (!previous.contains(name) || previous[name] != hash) {
+            changed.push_back(name);
+        }
+    }
+    auto recorded = recordAudit(db, {actor.user,
+                                     "config.changed",
+                                     "config",
+                                     {{"changed", changed},
+                                      {"files", files},
+                                      {"folder", folder.string()},
+                                      {"first_seen", seen->empty()}}});
+    if (!recorded) {
+        return tl::unexpected(recorded.error());
+    }
+    return {};
 }
 
 CoreError fromScoring(const scoring::ScoringError& e) {
@@ -227,6 +280,9 @@ CoreResult<Session> Session::make(storage::Database db, Actor actor) {
         return tl::unexpected(fromStorage(record.error()));
     }
     checklist->version = record->version; // the database numbers the versions it froze
+    if (auto noted = noteConfiguration(db, actor, assetsDir() / "checklists"); !noted) {
+        return tl::unexpected(noted.error());
+    }
     return Session(std::move(db), std::move(actor), std::move(*checklist), std::move(*record),
                    std::move(*rules), *grades);
 }

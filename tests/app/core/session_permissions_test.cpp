@@ -816,6 +816,42 @@ TEST_F(SessionPermissions, aSubmissionThatCannotBeSealedIsNotStoredAsSubmitted) 
     EXPECT_TRUE(chain->intact());
 }
 
+TEST_F(SessionPermissions, aChangedPhraseListIsAuditedByTheFirstSessionThatLoadsIt) {
+    const auto changes = [&] {
+        auto db = storage::Database::open(m_dbPath);
+        EXPECT_TRUE(db);
+        auto entries = storage::auditEntriesWithAction(*db, "config.changed");
+        EXPECT_TRUE(entries);
+        return entries.value_or(std::vector<storage::AuditEntry>{});
+    };
+    ASSERT_EQ(changes().size(), 1u) << "the first session recorded what it loaded";
+    EXPECT_EQ(nlohmann::json::parse(changes()[0].detail)["first_seen"], true);
+
+    // The same files elsewhere are the same configuration.
+    const fs::path assets = m_dir / "assets";
+    fs::create_directories(assets);
+    fs::copy(assetsDir() / "checklists", assets / "checklists", fs::copy_options::recursive);
+    ASSERT_EQ(setenv("CALLQC_ASSETS", assets.c_str(), 1), 0);
+    ASSERT_TRUE(Session::signIn(m_dbPath, "sup1", kPassword, m_options));
+    EXPECT_EQ(changes().size(), 1u);
+
+    {
+        std::ofstream phrases(assets / "checklists" / "phrases.toml", std::ios::app);
+        phrases << "\n# 主管修改\n";
+    }
+    ASSERT_TRUE(Session::signIn(m_dbPath, "tr1", kPassword, m_options));
+    ASSERT_TRUE(Session::signIn(m_dbPath, "qc1", kPassword, m_options));
+    unsetenv("CALLQC_ASSETS");
+    const auto seen = changes();
+    ASSERT_EQ(seen.size(), 2u) << "one new entry, by the first session after the change";
+    EXPECT_EQ(seen[1].user, "tr1");
+    const auto detail = nlohmann::json::parse(seen[1].detail);
+    EXPECT_EQ(detail["changed"], nlohmann::json::array({"phrases"}));
+    EXPECT_EQ(detail["folder"], (assets / "checklists").string());
+    EXPECT_EQ(detail["files"]["phrases"],
+              sha256File(assets / "checklists" / "phrases.toml").value_or(""));
+}
+
 TEST_F(SessionPermissions, signInRefusesAWrongPasswordAndAuditsIt) {
     auto wrong = Session::signIn(m_dbPath, "qc1", "not-the-password", m_options);
     ASSERT_FALSE(wrong);
