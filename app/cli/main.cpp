@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "app/cli/analyze_command.hpp"
+#include "app/cli/evaluation_command.hpp"
 #include "app/cli/export_command.hpp"
 #include "app/cli/maintenance_command.hpp"
 #include "app/cli/search_command.hpp"
@@ -318,6 +319,7 @@ int main(int argc, char** argv) {
     callqc::cli::AnalyzeCommand analyze(app);
     callqc::cli::SearchCommand search(app);
     callqc::cli::ExportCommands exports(app);
+    callqc::cli::EvaluationCommands evaluations(app);
     callqc::cli::MaintenanceCommands maintenance(app);
     callqc::cli::UserCommands users(app);
 
@@ -331,6 +333,9 @@ int main(int argc, char** argv) {
     }
     if (exports.parsed()) {
         return exports.run();
+    }
+    if (evaluations.parsed()) {
+        return evaluations.run();
     }
     if (maintenance.parsed()) {
         return maintenance.run();

@@ -24,6 +24,7 @@
 #include "storage/annotation_store.hpp"
 #include "storage/call_store.hpp"
 #include "storage/database.hpp"
+#include "storage/evaluation_version_store.hpp"
 #include "storage/review_store.hpp"
 
 namespace callqc::core {
@@ -86,6 +87,22 @@ struct ReportLine {
     double min = 0;
     double max = 0;
     scoring::Grade grade = scoring::Grade::Trainee; ///< of the mean, by the configured bands
+};
+
+/// A correction of one answer of a submitted evaluation (Session::reviseEvaluation); what is not
+/// set stays as it was.
+struct AnswerChange {
+    std::optional<scoring::AnswerValue> value; ///< pass, fail or not applicable
+    /// Points of a Points item, occurrences of a Deduction item (the answer becomes "pass" with
+    /// that number); an error for a pass/fail item.
+    std::optional<double> number;
+    std::optional<std::string> comment;
+};
+
+struct RevisionSummary {
+    int version = 0; ///< the version the correction made (2 for the first)
+    std::optional<double> scoreBefore;
+    std::optional<double> scoreAfter;
 };
 
 /// One user's working session on one database: the use cases both front ends call. Every use
@@ -232,6 +249,21 @@ public:
     /// (ExportClip). Audited ("export.clip": call, stretch, format, masked, file).
     [[nodiscard]] CoreResult<ClipSummary> exportClip(std::int64_t recordingId,
                                                      const ClipRequest& request);
+
+    /// Corrects `inspector`'s submitted evaluation of the recording: applies `changes` to its
+    /// answers, scores them with the checklist version it was scored with, and stores the next
+    /// version with `reason` (evaluation_history.hpp reviseEvaluation: audited, earlier
+    /// versions stay readable, reports use the latest). Refused unless the user may revise it
+    /// (the inspector their own, a supervisor in their projects); Input when nothing changes,
+    /// an item is unknown or the answers could not be submitted; NotFound without a
+    /// submission.
+    [[nodiscard]] CoreResult<RevisionSummary>
+    reviseEvaluation(std::int64_t recordingId, const std::string& inspector,
+                     const std::map<std::string, AnswerChange>& changes, const std::string& reason);
+    /// Every version of `inspector`'s evaluation of the recording, oldest first; refused unless
+    /// the user may read evaluations of the call.
+    [[nodiscard]] CoreResult<std::vector<storage::EvaluationVersionRecord>>
+    evaluationVersions(std::int64_t recordingId, const std::string& inspector);
 
     /// Moves a sampled call from the queue it is in to inspector `to`'s, as a supervisor
     /// balances work (ReassignCall). Refused for other roles and out of scope; once the accounts

@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "app/core/session.hpp"
+#include "storage/review_store.hpp"
 #include "tests/app/cli/cli_runner.hpp"
 #include "tests/support/export_readback.hpp"
 
@@ -191,6 +193,61 @@ TEST_F(RolesCli, aSupervisorMovesASampledCallToAnotherInspector) {
     const CliRun unknown = run("reassign NO-SUCH-CALL --to qc1", "sup1");
     EXPECT_EQ(unknown.exitCode, 1);
     EXPECT_EQ(unknown.err, "callqc: no call \"NO-SUCH-CALL\"\n");
+}
+
+TEST_F(RolesCli, anInspectorCorrectsASubmissionAndASupervisorReadsEveryVersion) {
+    const CliRun sampled = run("sample --date 2024-03-01 --per-agent 10 --inspector qc1", "sup1");
+    ASSERT_EQ(sampled.exitCode, 0) << sampled.err;
+    const std::string call = m_callIds[2];
+    std::string itemId;
+    {
+        // The inspector scores the call in the workstation; here through app/core.
+        auto qc = callqc::core::Session::open(m_db, std::string("qc1"));
+        ASSERT_TRUE(qc) << qc.error().detail;
+        auto scope = callqc::storage::callScopeByCallId(qc->db(), call);
+        ASSERT_TRUE(scope);
+        callqc::scoring::Answers answers;
+        for (const auto& section : qc->checklist().sections) {
+            for (const auto& item : section.items) {
+                answers[item.id] = {callqc::scoring::AnswerValue::Pass, item.weight, 0, ""};
+                if (itemId.empty() && item.kind == callqc::scoring::ItemKind::PassFail) {
+                    itemId = item.id;
+                }
+            }
+        }
+        auto submitted = qc->saveEvaluation(scope->recordingId, answers, true);
+        ASSERT_TRUE(submitted) << submitted.error().detail;
+    }
+    const std::string change =
+        fmt::format("revise {} --set {}=fail --comment '{}=未核实身份' --reason '复核' --json",
+                    call, itemId, itemId);
+    const CliRun trainer = run(change, "tr1");
+    EXPECT_EQ(trainer.exitCode, 1);
+    EXPECT_NE(trainer.err.find("tr1 (trainer)"), std::string::npos) << trainer.err;
+
+    const CliRun revised = run(change, "qc1");
+    ASSERT_EQ(revised.exitCode, 0) << revised.err;
+    const auto out = json(revised);
+    EXPECT_EQ(out["version"], 2);
+    EXPECT_EQ(out["inspector"], "qc1");
+    EXPECT_EQ(out["score_before"], 100.0);
+    EXPECT_LT(out["score_after"].get<double>(), 100.0);
+
+    const CliRun history = run(fmt::format("history {} --inspector qc1 --json", call), "sup1");
+    ASSERT_EQ(history.exitCode, 0) << history.err;
+    const auto versions = json(history)["versions"];
+    ASSERT_EQ(versions.size(), 2u);
+    EXPECT_EQ(versions[0]["reason"], "submitted");
+    EXPECT_EQ(versions[1]["reason"], "复核");
+    EXPECT_EQ(versions[1]["by"], "qc1");
+    EXPECT_EQ(versions[1]["score"], out["score_after"]);
+
+    const CliRun badValue =
+        run(fmt::format("revise {} --set {}=maybe --reason x", call, itemId), "qc1");
+    EXPECT_EQ(badValue.exitCode, 1);
+    EXPECT_EQ(badValue.err, fmt::format("callqc: revise: --set \"{0}=maybe\": maybe is not pass, "
+                                        "fail, na or a number\n",
+                                        itemId));
 }
 
 } // namespace

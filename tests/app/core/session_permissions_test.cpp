@@ -852,6 +852,78 @@ TEST_F(SessionPermissions, aChangedPhraseListIsAuditedByTheFirstSessionThatLoads
               sha256File(assets / "checklists" / "phrases.toml").value_or(""));
 }
 
+TEST_F(SessionPermissions, aSubmissionIsCorrectedByANewVersionWithItsReason) {
+    auto qc = signedIn(Role::Inspector);
+    const scoring::Checklist& checklist = qc.checklist();
+    const scoring::Answers passing = allPassing(checklist);
+    ASSERT_TRUE(qc.saveEvaluation(m_in.recordingId, passing, true));
+    const scoring::ChecklistItem* item = nullptr;
+    for (const auto& section : checklist.sections) {
+        for (const auto& candidate : section.items) {
+            if (item == nullptr && candidate.kind == scoring::ItemKind::PassFail) {
+                item = &candidate;
+            }
+        }
+    }
+    ASSERT_NE(item, nullptr);
+    std::map<std::string, AnswerChange> changes;
+    changes[item->id].value = scoring::AnswerValue::Fail;
+    changes[item->id].comment = "复听发现未按规范开场";
+
+    const auto refusedFor = [&](Role role) {
+        auto session = signedIn(role);
+        auto revised = session.reviseEvaluation(m_in.recordingId, "qc1", changes, "复核");
+        ASSERT_FALSE(revised) << roleName(role);
+        EXPECT_EQ(revised.error().kind, CoreError::Kind::Refused) << revised.error().detail;
+    };
+    refusedFor(Role::Trainer);
+    refusedFor(Role::TeamLead);
+    refusedFor(Role::Manager);
+
+    auto empty = qc.reviseEvaluation(m_in.recordingId, "qc1", changes, "  ");
+    ASSERT_FALSE(empty);
+    EXPECT_EQ(empty.error().kind, CoreError::Kind::Input) << "a correction needs its reason";
+    std::map<std::string, AnswerChange> unknown{{"9.9", {scoring::AnswerValue::Fail, {}, {}}}};
+    auto wrongItem = qc.reviseEvaluation(m_in.recordingId, "qc1", unknown, "复核");
+    ASSERT_FALSE(wrongItem);
+    EXPECT_NE(wrongItem.error().detail.find("has no item 9.9"), std::string::npos);
+
+    auto revised = qc.reviseEvaluation(m_in.recordingId, "qc1", changes, "复核：开场白");
+    ASSERT_TRUE(revised) << revised.error().detail;
+    EXPECT_EQ(revised->version, 2);
+    scoring::Answers corrected = passing;
+    corrected[item->id].value = scoring::AnswerValue::Fail;
+    corrected[item->id].comment = "复听发现未按规范开场";
+    const auto expected = scoring::computeScore(checklist, corrected);
+    ASSERT_TRUE(revised->scoreBefore && revised->scoreAfter);
+    EXPECT_DOUBLE_EQ(*revised->scoreBefore, 100.0);
+    EXPECT_DOUBLE_EQ(*revised->scoreAfter, expected.score);
+    EXPECT_LT(*revised->scoreAfter, 100.0);
+
+    // A supervisor corrects it back; every version stays readable, the row shows the last.
+    auto supervisor = signedIn(Role::Supervisor);
+    std::map<std::string, AnswerChange> back;
+    back[item->id].value = scoring::AnswerValue::Pass;
+    auto again = supervisor.reviseEvaluation(m_in.recordingId, "qc1", back, "申诉成立");
+    ASSERT_TRUE(again) << again.error().detail;
+    EXPECT_EQ(again->version, 3);
+    auto versions = supervisor.evaluationVersions(m_in.recordingId, "qc1");
+    ASSERT_TRUE(versions) << versions.error().detail;
+    ASSERT_EQ(versions->size(), 3u);
+    EXPECT_EQ((*versions)[0].reason, "submitted");
+    EXPECT_EQ((*versions)[1].reason, "复核：开场白");
+    EXPECT_EQ((*versions)[1].createdBy, "qc1");
+    EXPECT_EQ((*versions)[2].reason, "申诉成立");
+    EXPECT_EQ((*versions)[2].createdBy, "sup1");
+    auto stored = storage::loadEvaluation(qc.db(), m_in.recordingId, "qc1");
+    ASSERT_TRUE(stored && *stored);
+    EXPECT_EQ((*stored)->score, std::optional<double>(100.0));
+    auto chain = verifyAuditChain(qc.db());
+    ASSERT_TRUE(chain);
+    EXPECT_TRUE(chain->intact());
+    EXPECT_FALSE(supervisor.evaluationVersions(m_out.recordingId, "qc9")) << "out of scope";
+}
+
 TEST_F(SessionPermissions, signInRefusesAWrongPasswordAndAuditsIt) {
     auto wrong = Session::signIn(m_dbPath, "qc1", "not-the-password", m_options);
     ASSERT_FALSE(wrong);
