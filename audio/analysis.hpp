@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "audio/pcm_buffer.hpp"
@@ -86,5 +88,26 @@ struct AudioProfile {
 [[nodiscard]] PeakPyramid deserializePeaks(const std::vector<std::uint8_t>& bytes);
 
 [[nodiscard]] AudioProfile analyze(const PcmBuffer& pcm, const AnalysisConfig& config = {});
+
+/// analyze() over audio that arrives in pieces, e.g. as a decoder produces it, so that a call is
+/// analysed in one pass while its samples are still in the cache and is never held whole in
+/// memory. The profile is the one analyze() gives for the same samples, bit for bit, however
+/// they were split. Owns its state; one thread at a time.
+class StreamAnalyzer {
+public:
+    StreamAnalyzer(int sampleRateHz, int channels, const AnalysisConfig& config = {});
+    ~StreamAnalyzer();
+    StreamAnalyzer(const StreamAnalyzer&) = delete;
+    StreamAnalyzer& operator=(const StreamAnalyzer&) = delete;
+
+    /// Appends `frames` frames: `planes` holds one pointer per channel.
+    void push(const float* const* planes, std::size_t frames);
+    /// The profile of everything pushed. Call once; the analyzer is spent afterwards.
+    [[nodiscard]] AudioProfile finish();
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
 
 } // namespace callqc::audio

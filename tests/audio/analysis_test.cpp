@@ -89,6 +89,33 @@ TEST(Analysis, silentFileHasNoSpeechAndNoDeadAir) {
     EXPECT_DOUBLE_EQ(profile.longestSilenceSec, 0.0);
 }
 
+TEST(Analysis, streamedInAnyPiecesIsTheSameAsAnalyzeBitForBit) {
+    auto pcm = scriptedCall();
+    const std::size_t frames = pcm.frames() - 77; // neither whole bins nor whole VAD frames
+    for (auto& channel : pcm.channels) {
+        channel.resize(frames);
+    }
+    const auto whole = analyze(pcm);
+    for (const std::size_t piece : {std::size_t{1}, std::size_t{7}, std::size_t{256},
+                                    std::size_t{333}, std::size_t{4096}, pcm.frames()}) {
+        StreamAnalyzer analyzer(pcm.sampleRateHz, pcm.channelCount());
+        for (std::size_t at = 0; at < pcm.frames(); at += piece) {
+            const float* planes[] = {pcm.channels[0].data() + at, pcm.channels[1].data() + at};
+            analyzer.push(planes, std::min(piece, pcm.frames() - at));
+        }
+        const auto streamed = analyzer.finish();
+        EXPECT_EQ(streamed.durationSec, whole.durationSec) << piece;
+        EXPECT_EQ(streamed.agentSpeech, whole.agentSpeech) << piece;
+        EXPECT_EQ(streamed.customerSpeech, whole.customerSpeech) << piece;
+        EXPECT_EQ(streamed.overtalk, whole.overtalk) << piece;
+        EXPECT_EQ(streamed.deadAir, whole.deadAir) << piece;
+        EXPECT_EQ(serializePeaks(streamed.peaks), serializePeaks(whole.peaks)) << piece;
+    }
+    // detectSpeech and buildPeaks alone agree with the one pass.
+    EXPECT_EQ(detectSpeech(pcm.channels[0], pcm.sampleRateHz, {}), whole.agentSpeech);
+    EXPECT_EQ(serializePeaks(buildPeaks(pcm)), serializePeaks(whole.peaks));
+}
+
 TEST(Peaks, pyramidLevelsShrinkByTheFactorAndKeepExtremes) {
     auto pcm = silence(1, 2.048); // 16384 samples = 64 base bins
     pcm.channels[0][5000] = 1.0f;

@@ -316,6 +316,71 @@ TEST(Decoder, encodedDtxAmrDecodesToItsFullLength) {
     EXPECT_TRUE(mentions(decoded->warnings, "silence-suppressed"));
 }
 
+void expectSameProfile(const AudioProfile& a, const AudioProfile& b, const std::string& name) {
+    EXPECT_EQ(a.durationSec, b.durationSec) << name;
+    EXPECT_EQ(a.stereo, b.stereo) << name;
+    EXPECT_EQ(a.agentSpeech, b.agentSpeech) << name;
+    EXPECT_EQ(a.customerSpeech, b.customerSpeech) << name;
+    EXPECT_EQ(a.deadAir, b.deadAir) << name;
+    EXPECT_EQ(a.overtalk, b.overtalk) << name;
+    EXPECT_EQ(a.longestSilenceSec, b.longestSilenceSec) << name;
+    EXPECT_EQ(a.talkRatio, b.talkRatio) << name;
+    EXPECT_EQ(serializePeaks(a.peaks), serializePeaks(b.peaks)) << name;
+}
+
+TEST(Decoder, analyzeFileIsDecodeFileThenAnalyzeInOnePass) {
+    const auto dir = freshDir("decoder_analyze_file");
+    // Agent 1-4 s and 9-11 s, customer 3-6 s; 12.3 s, so that neither the last peak bin nor the
+    // last VAD frame is whole.
+    auto pcm = silence(2, 12.3);
+    addTone(pcm, 0, 1.0, 4.0, 300.0, 0.5f);
+    addTone(pcm, 0, 9.0, 11.0, 300.0, 0.5f);
+    addTone(pcm, 1, 3.0, 6.0, 500.0, 0.1f);
+    tests::addNoise(pcm, 0.001f);
+    writeWav16(dir / "call.wav", pcm);
+    ASSERT_TRUE(encodeFile(pcm, dir / "call.mp3", EncodeFormat::Mp3));
+    ASSERT_TRUE(encodeFile(pcm, dir / "call.ogg", EncodeFormat::OpusOgg));
+    writeBytes(dir / "dtx.amr", tests::amrNbFile(600, [](int i) { return i >= 100 && i < 300; }));
+    AnalysisConfig config;
+    config.agentChannel = 1;
+    config.deadAirMinSec = 2.0;
+    for (const char* name : {"call.wav", "call.mp3", "call.ogg", "dtx.amr"}) {
+        auto decoded = decodeFile(dir / name);
+        auto analyzed = analyzeFile(dir / name, config);
+        ASSERT_TRUE(decoded) << decoded.error().detail;
+        ASSERT_TRUE(analyzed) << analyzed.error().detail;
+        EXPECT_EQ(analyzed->frames, static_cast<std::int64_t>(decoded->pcm.frames())) << name;
+        EXPECT_EQ(analyzed->sampleRateHz, decoded->pcm.sampleRateHz) << name;
+        EXPECT_EQ(analyzed->channels, decoded->pcm.channelCount()) << name;
+        EXPECT_EQ(analyzed->durationSec(), decoded->pcm.durationSec()) << name;
+        EXPECT_EQ(analyzed->codec, decoded->codec) << name;
+        EXPECT_EQ(analyzed->container, decoded->container) << name;
+        EXPECT_EQ(analyzed->warnings, decoded->warnings) << name;
+        EXPECT_EQ(analyzed->seekIndex, decoded->seekIndex) << name;
+        expectSameProfile(analyzed->profile, analyze(decoded->pcm, config), name);
+    }
+    const auto wav = analyzeFile(dir / "call.wav", config);
+    ASSERT_TRUE(wav);
+    EXPECT_EQ(wav->frames, static_cast<std::int64_t>(pcm.frames()));
+    ASSERT_EQ(wav->profile.agentSpeech.size(), 1u);
+    EXPECT_NEAR(wav->profile.agentSpeech[0].startSec, 3.0, 0.02);
+    EXPECT_NEAR(wav->profile.agentSpeech[0].endSec, 6.0, 0.04);
+}
+
+TEST(Decoder, analyzeFileFailsAsDecodeFileDoes) {
+    const auto dir = freshDir("decoder_analyze_file_errors");
+    writeBytes(dir / "empty.wav", {});
+    writeBytes(dir / "header-only.wav", wavFile({.dataBytes = 0}, {}));
+    for (const char* name : {"missing.wav", "empty.wav", "header-only.wav"}) {
+        const auto decoded = decodeFile(dir / name);
+        const auto analyzed = analyzeFile(dir / name);
+        ASSERT_FALSE(decoded) << name;
+        ASSERT_FALSE(analyzed) << name;
+        EXPECT_EQ(analyzed.error().kind, decoded.error().kind) << name;
+        EXPECT_EQ(analyzed.error().detail, decoded.error().detail) << name;
+    }
+}
+
 TEST(Decoder, folderIsNotAudio) {
     const auto dir = freshDir("decoder_folder");
     std::filesystem::create_directories(dir / "calls.wav");

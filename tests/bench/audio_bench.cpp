@@ -7,7 +7,8 @@
 //        audio_bench rss-player FILE INDEX_FILE      main mode, which starts itself for them)
 //
 // 1. Import throughput in audio-seconds per wall-second over every corpus file on N threads:
-//    decodeFile + analyze + serializePeaks (what an import does per call) against a bare libav
+//    analyzeFile + serializePeaks (what an import does per call: decode and analysis in one pass,
+//    every sample decoded, peaks, VAD, dead air, overtalk and seek index) against a bare libav
 //    loop written here (open, find_stream_info, decode every frame, discard) and against
 //    `ffmpeg -v error -i F -f null -` started once per file. And the whole import use case,
 //    core::importDay (hashing, decoding, analysis, SQLite inserts) of a metadata.csv naming every
@@ -134,13 +135,13 @@ bool decodeOnly(const fs::path& path) {
 }
 
 bool importOne(const fs::path& path) {
-    auto decoded = callqc::audio::decodeFile(path);
-    if (!decoded) {
+    auto analyzed = callqc::audio::analyzeFile(path);
+    if (!analyzed) {
         return false;
     }
-    const auto profile = callqc::audio::analyze(decoded->pcm);
-    const auto peaks = callqc::audio::serializePeaks(profile.peaks);
-    return !peaks.empty();
+    const auto peaks = callqc::audio::serializePeaks(analyzed->profile.peaks);
+    const auto index = callqc::audio::serializeSeekIndex(analyzed->seekIndex);
+    return !peaks.empty() && !index.empty();
 }
 
 /// The baseline: libav's own decode loop with nothing done to the samples.
@@ -670,7 +671,7 @@ int runAll(const fs::path& dir, unsigned threads, int reps, int trials, bool wit
     std::vector<Method> methods;
     if (!onlyImport) {
         ours = methods.size();
-        methods.push_back(perFile("ours: decodeFile+analyze+peaks", importOne));
+        methods.push_back(perFile("ours: analyzeFile+peaks+index", importOne));
     }
     bare = methods.size();
     methods.push_back(perFile("bare libav decode loop", bareDecodeOne));
