@@ -59,12 +59,12 @@ Outcome failure(const std::string& file, const std::string& error, bool json) {
 }
 
 Outcome analyzeOne(const std::string& file, const audio::AnalysisConfig& config, bool json) {
-    auto decoded = audio::decodeFile(file);
+    auto decoded = audio::analyzeFile(file, config); // one pass: decoded while analysed
     if (!decoded) {
         return failure(file, decoded.error().message(), json);
     }
-    const audio::AudioProfile profile = audio::analyze(decoded->pcm, config);
-    const int channels = decoded->pcm.channelCount();
+    const audio::AudioProfile& profile = decoded->profile;
+    const int channels = decoded->channels;
     std::vector<std::string> warnings;
     if (!profile.stereo) {
         warnings.emplace_back(kMonoNote);
@@ -80,7 +80,7 @@ Outcome analyzeOne(const std::string& file, const audio::AnalysisConfig& config,
             {"ok", true},
             {"duration_sec", centiSec(profile.durationSec)},
             {"codec", decoded->codec},
-            {"sample_rate", decoded->pcm.sampleRateHz},
+            {"sample_rate", decoded->sampleRateHz},
             {"channels", channels},
             {"agent_speech_sec", centiSec(profile.agentSpeechSec)},
             {"customer_speech_sec", centiSec(profile.customerSpeechSec)},
@@ -93,7 +93,7 @@ Outcome analyzeOne(const std::string& file, const audio::AnalysisConfig& config,
     }
     std::string text = fmt::format(
         "{}  {:.2f} s  {} {} Hz {}  agent {:.2f} s  customer {:.2f} s  dead air {}  overtalk {}",
-        file, profile.durationSec, decoded->codec, decoded->pcm.sampleRateHz,
+        file, profile.durationSec, decoded->codec, decoded->sampleRateHz,
         profile.stereo ? fmt::format("{} ch", channels) : std::string("mono"),
         profile.agentSpeechSec, profile.customerSpeechSec, intervalsText(profile.deadAir),
         profile.stereo ? intervalsText(profile.overtalk) : std::string("n/a"));

@@ -217,17 +217,18 @@ Outcome processRow(const Row& row, const fs::path& dir,
                                  stored->sha256.substr(0, 12), hash->substr(0, 12));
         return out;
     }
-    auto decoded = audio::decodeFile(file);
+    // Decoded and analysed in one pass, never held whole in memory.
+    auto decoded = audio::analyzeFile(file, options.analysis);
     if (!decoded) {
         out.reason = audioReason(decoded.error(), fileField);
         return out;
     }
-    if (decoded->pcm.frames() == 0) {
+    if (decoded->frames == 0) {
         out.reason = fmt::format("audio file has no samples: {}", fileField);
         return out;
     }
     out.warnings = decoded->warnings;
-    const auto profile = audio::analyze(decoded->pcm, options.analysis);
+    const auto& profile = decoded->profile;
 
     auto& r = out.recording;
     r.callId = at(f, MetadataField::CallId);
@@ -237,7 +238,7 @@ Outcome processRow(const Row& row, const fs::path& dir,
     r.team = at(f, MetadataField::Team);
     r.startTime = at(f, MetadataField::StartTime);
     r.callDate = r.startTime.substr(0, 10);
-    r.durationSec = decoded->pcm.durationSec();
+    r.durationSec = decoded->durationSec();
     if (const auto& duration = at(f, MetadataField::DurationSec); !duration.empty()) {
         r.metaDurationSec = parseDuration(duration);
         if (!r.metaDurationSec) {
@@ -253,8 +254,8 @@ Outcome processRow(const Row& row, const fs::path& dir,
     r.sha256 = *hash;
     r.codec = decoded->codec;
     r.container = decoded->container;
-    r.sampleRateHz = decoded->pcm.sampleRateHz;
-    r.channels = decoded->pcm.channelCount();
+    r.sampleRateHz = decoded->sampleRateHz;
+    r.channels = decoded->channels;
     out.profile = toProfileRecord(profile);
     out.profile.seekIndex = audio::serializeSeekIndex(decoded->seekIndex);
     attachTranscript(out, dir, r.callId);
