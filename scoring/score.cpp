@@ -210,6 +210,14 @@ std::string describe(const SubmitBlocker& blocker, Language language) {
     return blocker.itemId;
 }
 
+std::string describe(const std::vector<SubmitBlocker>& blockers, Language language) {
+    std::string text;
+    for (const auto& blocker : blockers) {
+        text += (text.empty() ? "" : "; ") + describe(blocker, language);
+    }
+    return text;
+}
+
 std::string formatPoints(double points) {
     std::string text = fmt::format("{:.2f}", points);
     while (text.back() == '0') {

@@ -87,6 +87,9 @@ struct SubmitBlocker {
 // A sentence naming the item and the problem, e.g. "item 1.3: a comment is required".
 [[nodiscard]] std::string describe(const SubmitBlocker& blocker, Language language);
 
+// Every blocker described, joined by "; " (empty when there are none).
+[[nodiscard]] std::string describe(const std::vector<SubmitBlocker>& blockers, Language language);
+
 // Points as people write them: at most two decimals, no trailing zeros ("34", "7.5", "13.33").
 [[nodiscard]] std::string formatPoints(double points);
 

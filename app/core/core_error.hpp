@@ -21,6 +21,11 @@ struct CoreError {
     return CoreError{CoreError::Kind::Refused, std::move(detail)};
 }
 
+/// Input the use case cannot work with; `detail` names what and where.
+[[nodiscard]] inline CoreError inputError(std::string detail) {
+    return CoreError{CoreError::Kind::Input, std::move(detail)};
+}
+
 template <typename T> using CoreResult = tl::expected<T, CoreError>;
 
 } // namespace callqc::core

@@ -285,10 +285,6 @@ fs::path defaultColumnsFile() {
     return fs::path(CALLQC_ASSETS_DIR) / "import" / "columns.toml";
 }
 
-CoreError inputError(std::string detail) {
-    return CoreError{CoreError::Kind::Input, std::move(detail)};
-}
-
 /// The metadata CSV, decoded to UTF-8 as it is read.
 class MetadataReader {
 public:

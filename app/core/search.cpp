@@ -8,10 +8,6 @@
 namespace callqc::core {
 namespace {
 
-CoreError inputError(std::string detail) {
-    return CoreError{CoreError::Kind::Input, std::move(detail)};
-}
-
 // Days since 1970-01-01 of a proleptic Gregorian date, and back: Howard Hinnant's
 // days_from_civil / civil_from_days ("chrono-Compatible Low-Level Date Algorithms").
 std::int64_t daysFromCivil(std::int64_t y, unsigned m, unsigned d) {

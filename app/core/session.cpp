@@ -528,7 +528,7 @@ CoreResult<void> Session::reassignCall(std::int64_t recordingId, const std::stri
     }
     const std::string& from = scope->assignedInspector;
     const auto input = [](std::string detail) {
-        return tl::unexpected(CoreError{CoreError::Kind::Input, std::move(detail)});
+        return tl::unexpected(inputError(std::move(detail)));
     };
     if (from.empty()) {
         return input(
@@ -726,13 +726,10 @@ Session::saveEvaluation(std::int64_t recordingId, const scoring::Answers& answer
     if (submit) {
         const auto blockers = scoring::validateForSubmit(m_checklist, answers);
         if (!blockers.empty()) {
-            std::string reasons;
-            for (const auto& b : blockers) {
-                reasons +=
-                    (reasons.empty() ? "" : "; ") + scoring::describe(b, scoring::Language::Zh);
-            }
             return tl::unexpected(
-                CoreError{CoreError::Kind::Refused, fmt::format("cannot submit: {}", reasons)});
+                CoreError{CoreError::Kind::Refused,
+                          fmt::format("cannot submit: {}",
+                                      scoring::describe(blockers, scoring::Language::Zh))});
         }
     }
     const auto score = scoring::computeScore(m_checklist, answers, scoring::Language::Zh);

@@ -100,10 +100,6 @@ std::string minutesSeconds(double sec, const char* minutes, const char* seconds)
     return fmt::format("{:02}{}{:02}{}", whole / 60, minutes, whole % 60, seconds);
 }
 
-CoreError inputError(std::string detail) {
-    return CoreError{CoreError::Kind::Input, std::move(detail)};
-}
-
 /// Refused when `full` is asked by a role that does not see full numbers.
 std::optional<CoreError> fullNumbersRefusal(const Actor& actor, bool full) {
     if (full && !seesFullNumbers(actor.role)) {

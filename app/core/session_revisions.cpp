@@ -13,10 +13,6 @@
 namespace callqc::core {
 namespace {
 
-CoreError inputError(std::string detail) {
-    return CoreError{CoreError::Kind::Input, std::move(detail)};
-}
-
 const scoring::ChecklistItem* findItem(const scoring::Checklist& checklist, const std::string& id) {
     for (const auto& section : checklist.sections) {
         for (const auto& item : section.items) {
@@ -114,11 +110,8 @@ Session::reviseEvaluation(std::int64_t recordingId, const std::string& inspector
     }
     const auto blockers = scoring::validateForSubmit(*checklist, answers);
     if (!blockers.empty()) {
-        std::string reasons;
-        for (const auto& b : blockers) {
-            reasons += (reasons.empty() ? "" : "; ") + scoring::describe(b, scoring::Language::Zh);
-        }
-        return tl::unexpected(inputError(fmt::format("cannot correct: {}", reasons)));
+        return tl::unexpected(inputError(
+            fmt::format("cannot correct: {}", scoring::describe(blockers, scoring::Language::Zh))));
     }
     const auto score = scoring::computeScore(*checklist, answers, scoring::Language::Zh);
     EvaluationCorrection correction;

@@ -200,6 +200,10 @@ TEST(Score, submitIsBlockedByUnansweredItemsMissingCommentsAndUnknownIds) {
     EXPECT_EQ(blockers[3].reason, SubmitBlocker::Reason::UnknownItem);
     EXPECT_EQ(describe(blockers[0], Language::En), "item a: failed, a comment is required");
     EXPECT_EQ(describe(blockers[1], Language::Zh), "第 b 项尚未评分");
+    EXPECT_EQ(
+        describe(std::vector<SubmitBlocker>(blockers.begin(), blockers.begin() + 2), Language::En),
+        "item a: failed, a comment is required; item b: not answered");
+    EXPECT_EQ(describe(std::vector<SubmitBlocker>{}, Language::En), "");
 
     const Answers complete{
         {"a", fail("打断客户三次")}, {"b", notApplicable()}, {"d", occurrences(0)}};
