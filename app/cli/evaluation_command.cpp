@@ -7,17 +7,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/cli/failure.hpp"
 #include "app/cli/sign_in.hpp"
 #include "app/core/session.hpp"
 #include "storage/review_store.hpp"
 
 namespace callqc::cli {
 namespace {
-
-int fail(std::string_view command, const std::string& message) {
-    fmt::print(stderr, "callqc: {}: {}\n", command, message);
-    return 1;
-}
 
 /// "1.2=fail" → {"1.2", "fail"}; none without '=' or with an empty side.
 std::optional<std::pair<std::string, std::string>> splitAssignment(const std::string& text) {

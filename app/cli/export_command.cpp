@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/cli/failure.hpp"
 #include "app/cli/search_command.hpp"
 #include "app/cli/sign_in.hpp"
 #include "app/core/session.hpp"
@@ -13,11 +14,6 @@
 
 namespace callqc::cli {
 namespace {
-
-int fail(std::string_view command, const std::string& message) {
-    fmt::print(stderr, "callqc: export {}: {}\n", command, message);
-    return 1;
-}
 
 /// "65.5-70" → [65.5, 70): a beep range in seconds of call time.
 std::optional<audio::Interval> parseRange(const std::string& text) {
@@ -159,22 +155,22 @@ int printTable(const core::TableExportSummary& summary, bool json) {
 
 int ExportCommands::runCalls() {
     if (auto wrong = finishSearchCriteria(m_request, m_evaluated)) {
-        return fail("calls", *wrong);
+        return fail("export calls", *wrong);
     }
     auto format = tableFormat(m_format, m_out);
     if (!format) {
-        return fail("calls", format.error());
+        return fail("export calls", format.error());
     }
     auto session = openSession(m_dbPath, m_user, nameWithoutAccounts(m_user));
     if (!session) {
-        return fail("calls", session.error());
+        return fail("export calls", session.error());
     }
     const core::TableExportOptions options{m_out, *format, m_fullNumbers,
                                            m_language == "en" ? scoring::Language::En
                                                               : scoring::Language::Zh};
     auto written = session->exportCalls(m_request, options);
     if (!written) {
-        return fail("calls", written.error().message());
+        return fail("export calls", written.error().message());
     }
     return printTable(*written, m_json);
 }
@@ -182,15 +178,15 @@ int ExportCommands::runCalls() {
 int ExportCommands::runReport() {
     auto period = reportPeriod(m_date, m_from, m_to);
     if (!period) {
-        return fail("report", period.error());
+        return fail("export report", period.error());
     }
     auto format = tableFormat(m_format, m_out);
     if (!format) {
-        return fail("report", format.error());
+        return fail("export report", format.error());
     }
     auto session = openSession(m_dbPath, m_user, nameWithoutAccounts(m_user));
     if (!session) {
-        return fail("report", session.error());
+        return fail("export report", session.error());
     }
     const core::TableExportOptions options{
         m_out, *format, false, m_language == "en" ? scoring::Language::En : scoring::Language::Zh};
@@ -198,7 +194,7 @@ int ExportCommands::runReport() {
                                                         : storage::ReportGrouping::Agent,
                                          period->first, period->second, options, m_outside);
     if (!written) {
-        return fail("report", written.error().message());
+        return fail("export report", written.error().message());
     }
     return printTable(*written, m_json);
 }
@@ -217,23 +213,23 @@ int ExportCommands::runClip() {
     for (const auto& text : m_beeps) {
         auto range = parseRange(text);
         if (!range || range->startSec >= range->endSec) {
-            return fail("clip", fmt::format("--beep \"{}\" is not START-END in seconds with "
-                                            "START before END, e.g. 65.5-70",
-                                            text));
+            return fail("export clip", fmt::format("--beep \"{}\" is not START-END in seconds with "
+                                                   "START before END, e.g. 65.5-70",
+                                                   text));
         }
         request.beeps.push_back(*range);
     }
     auto session = openSession(m_dbPath, m_user, nameWithoutAccounts(m_user));
     if (!session) {
-        return fail("clip", session.error());
+        return fail("export clip", session.error());
     }
     auto scope = storage::callScopeByCallId(session->db(), m_callId);
     if (!scope) {
-        return fail("clip", scope.error().message());
+        return fail("export clip", scope.error().message());
     }
     auto clip = session->exportClip(scope->recordingId, request);
     if (!clip) {
-        return fail("clip", clip.error().message());
+        return fail("export clip", clip.error().message());
     }
     if (m_json) {
         fmt::print("{}\n", nlohmann::ordered_json{{"file", clip->file.string()},

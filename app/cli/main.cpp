@@ -19,6 +19,7 @@
 #include "app/cli/analyze_command.hpp"
 #include "app/cli/evaluation_command.hpp"
 #include "app/cli/export_command.hpp"
+#include "app/cli/failure.hpp"
 #include "app/cli/maintenance_command.hpp"
 #include "app/cli/search_command.hpp"
 #include "app/cli/sign_in.hpp"
@@ -35,11 +36,6 @@
 namespace {
 
 using callqc::core::CoreError;
-
-int failWith(const std::string& message) {
-    fmt::print(stderr, "callqc: {}\n", message);
-    return 1;
-}
 
 std::string defaultInspector() {
     const char* user = std::getenv("USER");
@@ -105,7 +101,7 @@ int runPhrases(const std::vector<std::string>& paths, const std::string& rulesPa
                           : std::filesystem::path(rulesPath);
     auto rules = scoring::loadPhraseRules(rulesFile);
     if (!rules) {
-        return failWith(rules.error().detail);
+        return callqc::cli::fail(rules.error().detail);
     }
     const scoring::PhraseMatcher matcher(std::move(*rules));
     if (!json) {
@@ -354,7 +350,7 @@ int main(int argc, char** argv) {
         };
         auto made = callqc::demo::generateDemoDay(demoDir, demoOptions);
         if (!made) {
-            return failWith(made.error());
+            return callqc::cli::fail(made.error());
         }
         if (json) {
             fmt::print("{}\n", nlohmann::json{{"dir", demoDir},
@@ -377,12 +373,12 @@ int main(int argc, char** argv) {
         auto acting = callqc::cli::openActing(dbPath, actingUser,
                                               callqc::cli::nameWithoutAccounts(actingUser));
         if (!acting) {
-            return failWith(acting.error());
+            return callqc::cli::fail(acting.error());
         }
         if (acting->accounts) {
             if (auto refusal =
                     callqc::core::authorize(acting->actor, callqc::core::Action::Import, {})) {
-                return failWith(refusal->message());
+                return callqc::cli::fail(refusal->message());
             }
         }
         auto* db = &acting->db;
@@ -413,7 +409,7 @@ int main(int argc, char** argv) {
         ticker.join();
         showImportProgress(progress.done.load(), progress.total.load(), true);
         if (!result) {
-            return failWith(result.error().message());
+            return callqc::cli::fail(result.error().message());
         }
         if (auto audited = callqc::core::recordAudit(*db, {acting->actor.user,
                                                            "import.day",
@@ -423,7 +419,7 @@ int main(int argc, char** argv) {
                                                             {"rejected", result->rejected.size()},
                                                             {"cancelled", result->cancelled}}});
             !audited) {
-            return failWith(audited.error().message());
+            return callqc::cli::fail(audited.error().message());
         }
         if (json) {
             nlohmann::json rejected = nlohmann::json::array();
@@ -460,13 +456,13 @@ int main(int argc, char** argv) {
     }
     auto session = callqc::cli::openSession(dbPath, actingUser, legacyName);
     if (!session) {
-        return failWith(session.error());
+        return callqc::cli::fail(session.error());
     }
     inspector = session->inspector();
 
     if (complaint->parsed()) {
         if (auto ok = session->setComplaint(complaintCall, !clearComplaint); !ok) {
-            return failWith(ok.error().message());
+            return callqc::cli::fail(ok.error().message());
         }
         fmt::print("{}: complaint {}\n", complaintCall, clearComplaint ? "cleared" : "marked");
         return 0;
@@ -475,10 +471,10 @@ int main(int argc, char** argv) {
     if (reassign->parsed()) {
         auto scope = callqc::storage::callScopeByCallId(session->db(), reassignCall);
         if (!scope) {
-            return failWith(scope.error().message());
+            return callqc::cli::fail(scope.error().message());
         }
         if (auto ok = session->reassignCall(scope->recordingId, reassignTo); !ok) {
-            return failWith(ok.error().message());
+            return callqc::cli::fail(ok.error().message());
         }
         if (json) {
             fmt::print("{}\n", nlohmann::json{{"call_id", reassignCall},
@@ -494,16 +490,16 @@ int main(int argc, char** argv) {
 
     if (agent->parsed()) {
         if (focus.empty() && hireDate.empty()) {
-            return failWith("agent: give --focus on|off and/or --hire-date YYYY-MM-DD");
+            return callqc::cli::fail("agent: give --focus on|off and/or --hire-date YYYY-MM-DD");
         }
         if (!focus.empty()) {
             if (auto ok = session->setAgentFocus(agentNo, focus == "on"); !ok) {
-                return failWith(ok.error().message());
+                return callqc::cli::fail(ok.error().message());
             }
         }
         if (!hireDate.empty()) {
             if (auto ok = session->setAgentHireDate(agentNo, hireDate); !ok) {
-                return failWith(ok.error().message());
+                return callqc::cli::fail(ok.error().message());
             }
         }
         fmt::print("agent {} updated\n", agentNo);
@@ -512,7 +508,7 @@ int main(int argc, char** argv) {
 
     if (sample->parsed()) {
         if (!validDate(sampleDate)) {
-            return failWith(fmt::format("--date \"{}\" is not YYYY-MM-DD", sampleDate));
+            return callqc::cli::fail(fmt::format("--date \"{}\" is not YYYY-MM-DD", sampleDate));
         }
         sampleOptions.rules.inspectors = sampleInspectors;
         if (!sampleQueue.empty()) {
@@ -520,7 +516,7 @@ int main(int argc, char** argv) {
         }
         auto summary = session->sampleDay(sampleDate, sampleOptions);
         if (!summary) {
-            return failWith(summary.error().message());
+            return callqc::cli::fail(summary.error().message());
         }
         if (json) {
             fmt::print("{}\n", nlohmann::json{{"batch_id", summary->batchId},
@@ -553,7 +549,7 @@ int main(int argc, char** argv) {
     if (report->parsed()) {
         auto period = callqc::cli::reportPeriod(reportDate, reportFrom, reportTo);
         if (!period) {
-            return failWith(fmt::format("report: {}", period.error()));
+            return callqc::cli::fail(fmt::format("report: {}", period.error()));
         }
         reportFrom = period->first;
         reportTo = period->second;
@@ -561,7 +557,7 @@ int main(int argc, char** argv) {
                                            : callqc::storage::ReportGrouping::Agent;
         auto lines = session->report(by, reportFrom, reportTo);
         if (!lines) {
-            return failWith(lines.error().message());
+            return callqc::cli::fail(lines.error().message());
         }
         if (json) {
             nlohmann::json rows = nlohmann::json::array();

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/cli/failure.hpp"
 #include "app/cli/sign_in.hpp"
 #include "app/core/audit.hpp"
 #include "app/core/auth.hpp"
@@ -18,11 +19,6 @@
 
 namespace callqc::cli {
 namespace {
-
-int fail(const std::string& message) {
-    fmt::print(stderr, "callqc: {}\n", message);
-    return 1;
-}
 
 std::string envOr(const char* name, const std::string& fallback = "") {
     const char* value = std::getenv(name);
