@@ -13,6 +13,8 @@
 #include <pango/pangocairo.h>
 #include <xlsxwriter.h>
 
+#include "storage/text_encoding.hpp"
+
 namespace callqc::storage {
 namespace {
 
@@ -133,14 +135,7 @@ Result<void> writeCsv(const ExportTable& table, const std::filesystem::path& pat
 
 /// Display width of UTF-8 text in spreadsheet columns: a CJK character counts as two.
 double displayWidth(std::string_view text) {
-    double width = 0;
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if ((byte & 0xC0U) != 0x80U) {
-            width += byte >= 0xE0U ? 2.0 : 1.0;
-        }
-    }
-    return width;
+    return static_cast<double>(displayColumns(text));
 }
 
 /// A sheet name Excel accepts: none of []:*?/\, at most 31 characters, not empty.

@@ -215,4 +215,15 @@ Gb18030ToUtf8Buf::int_type Gb18030ToUtf8Buf::underflow() {
     return traits_type::to_int_type(*gptr());
 }
 
+std::size_t displayColumns(std::string_view utf8) {
+    std::size_t columns = 0;
+    for (const char c : utf8) {
+        const auto byte = static_cast<unsigned char>(c);
+        if ((byte & 0xC0U) != 0x80U) {
+            columns += byte >= 0xE0U ? 2 : 1;
+        }
+    }
+    return columns;
+}
+
 } // namespace callqc::storage

@@ -22,6 +22,10 @@ enum class TextEncoding { Utf8, Gb18030 };
 /// U+10FFFF). Pure ASCII is UTF-8.
 [[nodiscard]] bool isValidUtf8(std::string_view bytes);
 
+/// How many columns UTF-8 text takes in a terminal or a spreadsheet: a character of three or
+/// more bytes (CJK) counts as two, any other as one.
+[[nodiscard]] std::size_t displayColumns(std::string_view utf8);
+
 /// Checks UTF-8 a chunk at a time, so a file is validated without holding it whole; a sequence
 /// may be split between chunks.
 class Utf8Validator {

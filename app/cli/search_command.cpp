@@ -7,6 +7,7 @@
 
 #include "app/cli/sign_in.hpp"
 #include "app/core/session.hpp"
+#include "storage/text_encoding.hpp"
 
 namespace callqc::cli {
 namespace {
@@ -29,13 +30,7 @@ nlohmann::ordered_json rowJson(const storage::SearchRow& row) {
 
 /// Pads `text` to `width` terminal columns, counting a CJK character as two.
 std::string padded(const std::string& text, std::size_t width) {
-    std::size_t columns = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto byte = static_cast<unsigned char>(text[i]);
-        if ((byte & 0xC0) != 0x80) {
-            columns += byte >= 0xE0 ? 2 : 1;
-        }
-    }
+    const std::size_t columns = storage::displayColumns(text);
     return columns >= width ? text : text + std::string(width - columns, ' ');
 }
 

@@ -92,5 +92,12 @@ TEST(TextEncoding, streamBufferReplacesBytesThatAreNotGb18030) {
     EXPECT_EQ(buffer.replaced(), 2);
 }
 
+TEST(TextEncoding, displayColumnsCountChineseAsTwo) {
+    EXPECT_EQ(displayColumns(""), 0u);
+    EXPECT_EQ(displayColumns("008012 王芳"), 11u);
+    EXPECT_EQ(displayColumns("138****1234"), 11u);
+    EXPECT_EQ(displayColumns("客服一组·é"), 10u); // · and é are 2-byte: one each
+}
+
 } // namespace
 } // namespace callqc::storage
